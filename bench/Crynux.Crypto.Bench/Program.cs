@@ -1,0 +1,2 @@
+// Arrives with the foundation issue.
+return 0;
