@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Math;
+
+namespace Crynux.Crypto;
+
+/// <summary>A secp256k1 private key with its public key and EIP-55 address. <see cref="ToString"/> never shows the key.</summary>
+public sealed class EthKey
+{
+    private readonly byte[] _publicKey;
+    private readonly byte[] _compressedPublicKey;
+
+    private EthKey(BigInteger d)
+    {
+        D = d;
+        var q = Secp256k1.MultiplyG(d);
+        PublicPoint = q;
+        _publicKey = Secp256k1.PublicKey64(q);
+        _compressedPublicKey = q.GetEncoded(true);
+        Address = EthAddress.FromPublicKey(_publicKey);
+    }
+
+    internal BigInteger D { get; }
+
+    internal Org.BouncyCastle.Math.EC.ECPoint PublicPoint { get; }
+
+    /// <summary>The EIP-55 checksummed address.</summary>
+    public string Address { get; }
+
+    /// <summary>The 64-byte X‖Y public key (uncompressed SEC1 without the 0x04 prefix).</summary>
+    public byte[] PublicKey => (byte[])_publicKey.Clone();
+
+    /// <summary>The 33-byte compressed SEC1 public key.</summary>
+    public byte[] CompressedPublicKey => (byte[])_compressedPublicKey.Clone();
+
+    /// <summary>Parses a private key: whitespace trimmed, optional 0x, exactly 64 hex digits, 1 ≤ d &lt; n.</summary>
+    public static EthKey FromHex(string hex)
+    {
+        ArgumentNullException.ThrowIfNull(hex);
+        var digits = Hex.StripPrefix(hex.Trim());
+        if (digits.Length != 64)
+        {
+            throw new CryptoFormatException($"a private key has 64 hex digits, not {digits.Length}");
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromHexString(digits);
+        }
+        catch (FormatException e)
+        {
+            throw new CryptoFormatException("the private key is not hex", e);
+        }
+
+        return FromBytes(bytes);
+    }
+
+    public static EthKey FromBytes(ReadOnlySpan<byte> key32)
+    {
+        if (key32.Length != 32)
+        {
+            throw new CryptoFormatException($"a private key has 32 bytes, not {key32.Length}");
+        }
+
+        var d = Secp256k1.ToInteger(key32);
+        if (d.SignValue == 0 || d.CompareTo(Secp256k1.N) >= 0)
+        {
+            throw new CryptoFormatException("the private key is out of range (it must be in 1 .. n-1)");
+        }
+
+        return new EthKey(d);
+    }
+
+    public static EthKey Generate()
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        while (true)
+        {
+            RandomNumberGenerator.Fill(bytes);
+            var d = Secp256k1.ToInteger(bytes);
+            if (d.SignValue > 0 && d.CompareTo(Secp256k1.N) < 0)
+            {
+                return new EthKey(d);
+            }
+        }
+    }
+
+    /// <summary>Signs a 32-byte hash as go-ethereum's crypto.Sign: RFC 6979 nonce, low-S, 65 bytes r‖s‖v with v ∈ {0,1}.</summary>
+    public byte[] Sign(ReadOnlySpan<byte> hash32)
+    {
+        if (hash32.Length != 32)
+        {
+            throw new CryptoFormatException($"a signed hash has 32 bytes, not {hash32.Length}");
+        }
+
+        var n = Secp256k1.N;
+        var e = Secp256k1.ToInteger(hash32);
+        var nonces = new HMacDsaKCalculator(new Sha256Digest()); // stateful: one per signature
+        nonces.Init(n, D, hash32.ToArray());
+        while (true)
+        {
+            var k = nonces.NextK();
+            var point = Secp256k1.MultiplyG(k);
+            var x = point.AffineXCoord.ToBigInteger();
+            var r = x.Mod(n);
+            if (r.SignValue == 0)
+            {
+                continue;
+            }
+
+            var s = k.ModInverse(n).Multiply(e.Add(r.Multiply(D))).Mod(n);
+            if (s.SignValue == 0)
+            {
+                continue;
+            }
+
+            var recoveryId = (point.AffineYCoord.TestBitZero() ? 1 : 0) | (x.CompareTo(n) >= 0 ? 2 : 0);
+            if (s.CompareTo(Secp256k1.HalfN) > 0)
+            {
+                s = n.Subtract(s);
+                recoveryId ^= 1;
+            }
+
+            var signature = new byte[65];
+            Org.BouncyCastle.Utilities.BigIntegers.AsUnsignedByteArray(r, signature, 0, 32);
+            Org.BouncyCastle.Utilities.BigIntegers.AsUnsignedByteArray(s, signature, 32, 32);
+            signature[64] = (byte)recoveryId;
+            return signature;
+        }
+    }
+
+    /// <summary>"0x" + 64 hex digits. Only for writing a generated devnet key to its file.</summary>
+    public string ExportHex() => Hex.Encode(Secp256k1.ToBytes32(D));
+
+    public override string ToString() => Address;
+}
