@@ -1,2 +1,3 @@
-// Arrives with the foundation issue.
-return 0;
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Crynux.Crypto.Bench.SignatureBenchmarks).Assembly).Run(args);
