@@ -13,7 +13,13 @@ internal sealed class SignatureGate(TimeProvider time, int windowSeconds)
     /// <summary>v1: the checksummed signer, or 400 VE("signature","Invalid signature").</summary>
     public string Verify(JsonNode data, long timestamp, string signature)
     {
-        var check = SignedRequest.Verify(data, timestamp, signature, time.GetUtcNow().ToUnixTimeSeconds(), _v1);
+        if (signature.Length < 2)
+        {
+            // The Relay slices signature[2:] unchecked: a 1-character signature panics into an empty 500.
+            throw RelayException.Panic();
+        }
+        // v1 decodes signature[2:] whatever the first two characters are.
+        var check = SignedRequest.Verify(data, timestamp, "0x" + signature[2..], time.GetUtcNow().ToUnixTimeSeconds(), _v1);
         return check is { IsValid: true, Address: { } address }
             ? address
             : throw RelayException.Validation("signature", "Invalid signature");

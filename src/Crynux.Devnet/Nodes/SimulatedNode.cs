@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Crynux.Crypto;
 using Crynux.Devnet.Relay;
@@ -99,9 +100,12 @@ internal sealed class SimulatedNode
         {
             var task = await _client.GetTaskAsync(commitment, _stopping);
             var delay = behaviour.MinExecutionDelay + ((behaviour.MaxExecutionDelay - behaviour.MinExecutionDelay) * delayFraction);
-            if (delay > TimeSpan.Zero)
+            // Execution is measured from the Relay's start_time, so the finish moment does not depend on when this ran.
+            var startTime = DateTimeOffset.Parse(task["start_time"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+            var remaining = startTime + delay - _time.GetUtcNow();
+            if (remaining > TimeSpan.Zero)
             {
-                await Task.Delay(delay, _time, _stopping);
+                await Task.Delay(remaining, _time, _stopping);
             }
             if (behaviour.NeverFinish)
             {
