@@ -79,6 +79,10 @@ internal sealed class RequestFields
         return _get(name).ToString();
     }
 
+    /// <summary>A string, or for JSON bodies also a bare number (models.BigInt accepts both).</summary>
+    public string TextOrNumber(string name) =>
+        _json?[name] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : Text(name);
+
     public bool Has(string name) => _json is not null ? _json.ContainsKey(name) && _json[name] is not null : _get(name).Count > 0;
 
     public long Int64(string name) => (long)Integer(name, "int64", long.MinValue, long.MaxValue);

@@ -95,7 +95,7 @@ internal static class TaskEndpoints
 
     private static BigInteger ParseFee(RequestFields fields)
     {
-        var text = fields.Has("task_fee") ? fields.Text("task_fee").Trim('"') : "";
+        var text = fields.Has("task_fee") ? fields.TextOrNumber("task_fee").Trim('"') : "";
         if (text.Length == 0)
         {
             return BigInteger.Zero;

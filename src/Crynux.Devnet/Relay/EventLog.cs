@@ -13,8 +13,9 @@ internal sealed class EventLog
     public void Append(string type, string nodeAddress, string commitment, string args) =>
         _events.Add(new RelayEvent(_events.Count + 1, type, nodeAddress, commitment, args));
 
-    public IEnumerable<RelayEvent> Query(string? type, string? nodeAddress, string? commitment) =>
-        _events.Where(e => (string.IsNullOrEmpty(type) || e.Type == type)
+    /// <summary>Rows with id &gt; <paramref name="start"/> (ids are positions + 1, so the scan starts there).</summary>
+    public IEnumerable<RelayEvent> Query(long start, string? type, string? nodeAddress, string? commitment) =>
+        _events.Skip((int)Math.Clamp(start, 0, int.MaxValue)).Where(e => (string.IsNullOrEmpty(type) || e.Type == type)
             && (string.IsNullOrEmpty(nodeAddress) || e.NodeAddress == nodeAddress)
             && (string.IsNullOrEmpty(commitment) || e.TaskIdCommitment == commitment));
 }

@@ -9,7 +9,11 @@ internal sealed partial class RelayCore
     public int MatchQueuedTasks() => Commit(() =>
     {
         var started = 0;
-        var queue = _taskOrder.Where(t => t.Status == RelayTaskStatus.Queued)
+        if (!_nodes.Values.Any(n => n.Status == NodeStatus.Available && n.CurrentTask.Length == 0))
+        {
+            return 0;
+        }
+        var queue = _open.Where(t => t.Status == RelayTaskStatus.Queued)
             .OrderByDescending(t => t.Priority).ThenBy(t => t.Sequence).Take(BatchSize).ToList();
         foreach (var task in queue)
         {

@@ -71,6 +71,7 @@ internal sealed partial class RelayCore
         };
         _tasks.Add(task.Commitment, task);
         _taskOrder.Add(task);
+        _open.Add(task);
         _ledger.Move(task.Creator, LedgerKind.TaskPayment, -task.TaskFee, task.Commitment, Now);
         _matchRequested = true;
         return TaskSnapshot.From(task);

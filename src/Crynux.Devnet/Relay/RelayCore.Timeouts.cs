@@ -7,7 +7,7 @@ internal sealed partial class RelayCore
     {
         var now = Now;
         var aborted = 0;
-        foreach (var task in _taskOrder.Where(t => !t.Status.IsTerminal()).ToList())
+        foreach (var task in _open.OrderBy(t => t.Sequence).ToList())
         {
             if (DueReason(task, now) is { } reason)
             {

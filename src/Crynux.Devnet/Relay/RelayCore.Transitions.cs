@@ -206,6 +206,10 @@ internal sealed partial class RelayCore
             writer.WriteEndObject();
         }
         _events.Append(type, nodeAddress, task.Commitment, System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        if (task.Status.IsTerminal())
+        {
+            _open.Remove(task);
+        }
         if (!string.IsNullOrEmpty(task.SelectedNode))
         {
             _pendingNotices.Add(new NodeNotice(task.SelectedNode, task.Commitment, task.Status));

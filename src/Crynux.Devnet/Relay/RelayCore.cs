@@ -11,6 +11,9 @@ internal sealed partial class RelayCore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RelayTask> _tasks = new(StringComparer.Ordinal);
     private readonly List<RelayTask> _taskOrder = [];
+
+    /// <summary>Non-terminal tasks: what matching and the deadline processor look at.</summary>
+    private readonly HashSet<RelayTask> _open = [];
     private readonly Dictionary<string, NodeRecord> _nodes = new(StringComparer.Ordinal);
     private readonly Ledger _ledger = new();
     private readonly EventLog _events = new();
@@ -148,7 +151,7 @@ internal sealed partial class RelayCore
     {
         lock (_gate)
         {
-            return _taskOrder.LongCount(t => t.Status == RelayTaskStatus.Queued);
+            return _open.LongCount(t => t.Status == RelayTaskStatus.Queued);
         }
     }
 
@@ -166,7 +169,7 @@ internal sealed partial class RelayCore
     {
         lock (_gate)
         {
-            return _events.Query(type, node, commitment).Select(e => e.Id).DefaultIfEmpty(0).Max();
+            return _events.Query(0, type, node, commitment).Select(e => e.Id).DefaultIfEmpty(0).Max();
         }
     }
 
@@ -174,7 +177,7 @@ internal sealed partial class RelayCore
     {
         lock (_gate)
         {
-            var rows = _events.Query(type, node, commitment).Where(e => e.Id > start);
+            var rows = _events.Query(start, type, node, commitment);
             return limit < 0 ? [.. rows] : [.. rows.Take(limit)];
         }
     }

@@ -21,7 +21,8 @@ internal static class TaskEstimate
         {
             TaskType.StableDiffusion => SdSeconds(args),
             TaskType.Llm => LlmSeconds(args),
-            _ => 60,
+            TaskType.StableDiffusionFinetuneLora => 60,
+            _ => throw RelayException.Internal($"unknown task type {(int)type}"),
         };
     }
 
