@@ -72,4 +72,20 @@ public class EventAndFaultTests
         var bad = await devnet.Creator.PostJsonAsync("devnet/fund", new JsonObject { ["address"] = "nope", ["wei"] = "1" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
     }
+
+    [Fact]
+    public async Task Added_latency_delays_client_requests_but_not_node_requests()
+    {
+        await using var devnet = await TestDevnet.StartAsync(o => o.DefaultNodeBehaviour = new NodeBehaviour { NeverFinish = true });
+        devnet.Control.Faults = new FaultOptions { AddedLatency = TimeSpan.FromMilliseconds(150) };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var spec = await devnet.CreateAsync(TaskSpec.Sd());
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(150), $"only {clock.Elapsed}");
+        var task = await devnet.WaitAsync(spec.Commitment, RelayTaskStatus.Started);
+        devnet.Control.Faults = new FaultOptions();
+        var current = await devnet.Creator.SendAsync(HttpMethod.Get, $"v1/node/{task.SelectedNode}/task");
+        Assert.Equal(spec.Commitment, current.Data!.GetValue<string>());
+        var idle = devnet.Control.NodeAddresses.First(a => a != task.SelectedNode);
+        Assert.Equal("0x" + new string('0', 64), (await devnet.Creator.SendAsync(HttpMethod.Get, $"v1/node/{idle}/task")).Data!.GetValue<string>());
+    }
 }
