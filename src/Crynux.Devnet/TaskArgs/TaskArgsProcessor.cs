@@ -90,22 +90,24 @@ internal static class TaskArgsProcessor
         _ => "bool",
     };
 
-    /// <summary>An approximation of Go's encoding/json syntax error text.</summary>
+    /// <summary>An approximation of Go's encoding/json syntax error text (the position comes from System.Text.Json).</summary>
     private static string GoJsonSyntaxError(string raw, JsonException error)
     {
-        var trimmed = raw.TrimStart();
-        if (trimmed.Length == 0)
+        var lines = raw.Split('\n');
+        var line = (int)Math.Min(error.LineNumber ?? 0, lines.Length - 1);
+        var column = (int)(error.BytePositionInLine ?? 0);
+        var offset = lines.Take(line).Sum(l => l.Length + 1) + column;
+        var rest = offset < raw.Length ? raw[offset..].TrimStart() : "";
+        if (rest.Length == 0)
         {
             return "unexpected end of JSON input";
         }
-        var first = trimmed[0];
-        if ("{[\"-0123456789tfn".Contains(first, StringComparison.Ordinal))
+        var context = raw[..offset].TrimEnd() switch
         {
-            return error.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase)
-                || error.Message.Contains("expected end", StringComparison.OrdinalIgnoreCase)
-                ? "unexpected end of JSON input"
-                : "invalid character in JSON input";
-        }
-        return $"invalid character '{first}' looking for beginning of value";
+            "" => "looking for beginning of value",
+            var before when before.EndsWith('}') || before.EndsWith(']') => "after top-level value",
+            _ => "looking for beginning of value",
+        };
+        return $"invalid character '{rest[0]}' {context}";
     }
 }
