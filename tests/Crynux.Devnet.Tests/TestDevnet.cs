@@ -41,7 +41,6 @@ public sealed class TestDevnet : IAsyncDisposable
             ResultUploadTimeout = TimeSpan.FromSeconds(100),
             MinExecutionTimeoutSeconds = 100,
             MaxExecutionTimeoutSeconds = 100,
-            Nodes = { },
         };
         options.Nodes.Clear();
         for (var i = 0; i < 3; i++)
