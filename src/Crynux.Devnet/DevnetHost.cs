@@ -145,6 +145,9 @@ public sealed class DevnetHost : IAsyncDisposable
     /// <summary>A fixed key per name, so node and relay addresses are the same on every run.</summary>
     private static EthKey DeterministicKey(string name) => EthKey.FromBytes(Keccak256.Hash(Encoding.UTF8.GetBytes(name)));
 
+    /// <summary>Completes when the process is asked to stop (Ctrl+C, SIGTERM); for the standalone program.</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();

@@ -26,18 +26,6 @@ foreach (var node in host.Control.GetNodes())
 {
     Console.WriteLine($"  node {node.Address} {node.GpuName} {node.GpuVram} GB v{node.Version}");
 }
-using var done = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    done.Cancel();
-};
-try
-{
-    await Task.Delay(Timeout.Infinite, done.Token);
-}
-catch (OperationCanceledException)
-{
-    // Ctrl+C.
-}
+// Ctrl+C and SIGTERM stop the host (ASP.NET Core's console lifetime); then the devnet shuts down cleanly.
+await host.WaitForShutdownAsync();
 return 0;
