@@ -46,6 +46,9 @@ internal static class CommandLine
                 case "--dao-percent": options.DaoFeeSharePercent = Int(Value(), flag); break;
                 case "--signature-window-s": options.SignatureWindowSeconds = Int(Value(), flag); break;
                 case "--seed": options.RandomSeed = Int(Value(), flag); break;
+                case "--fail-rate": options.Faults = options.Faults with { FailureRate = Double(Value(), flag) }; break;
+                case "--fail-status": options.Faults = options.Faults with { FailureStatusCode = Int(Value(), flag) }; break;
+                case "--latency-ms": options.Faults = options.Faults with { AddedLatency = Ms(Value(), flag) }; break;
                 case "--log": options.EnableLogging = true; break;
                 case "--fund":
                     var parts = Value().Split('=', 2);

@@ -53,6 +53,22 @@ public class StandaloneTests
         }
     }
 
+    [Fact]
+    public async Task Unknown_flags_exit_with_code_2_and_a_hint()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Crynux.Devnet.dll"), "--bogus" },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Unknown flag --bogus", error);
+    }
+
     /// <summary>create → poll until ScoreReady → validate → poll until EndSuccess → download, as a bridge does.</summary>
     private static async Task<(List<byte[]> Files, TimeSpan Elapsed)> RunAsync(SigningClient client, TaskSpec spec)
     {
