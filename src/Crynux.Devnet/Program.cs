@@ -1,2 +1,31 @@
-// Arrives with the devnet issue.
+using System.Globalization;
+using System.Numerics;
+using Crynux.Devnet;
+
+// Standalone devnet: parse flags (see README.md), start, print the URL, run until Ctrl+C.
+DevnetOptions options;
+List<(string Address, BigInteger Wei)> funds;
+try
+{
+    (options, funds) = CommandLine.Parse(args);
+}
+catch (FormatException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    await Console.Error.WriteLineAsync("See src/Crynux.Devnet/README.md for the flags.");
+    return 2;
+}
+
+await using var host = await DevnetHost.StartAsync(options);
+foreach (var (address, wei) in funds)
+{
+    host.Control.Fund(address, wei);
+}
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Crynux devnet relay listening on {host.BaseUrl} with {options.Nodes.Count} nodes"));
+foreach (var node in host.Control.GetNodes())
+{
+    Console.WriteLine($"  node {node.Address} {node.GpuName} {node.GpuVram} GB v{node.Version}");
+}
+// Ctrl+C and SIGTERM stop the host (ASP.NET Core's console lifetime); then the devnet shuts down cleanly.
+await host.WaitForShutdownAsync();
 return 0;

@@ -1,0 +1,127 @@
+namespace Crynux.Devnet;
+
+/// <summary>Every knob of the devnet. Defaults are the real Relay's values (relay-protocol §4.5, §4.6, §1.2).</summary>
+public sealed class DevnetOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 picks an ephemeral port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Address to listen on. Loopback unless told otherwise.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The simulated nodes. Empty = no nodes (tasks stay queued).</summary>
+    public IList<NodeOptions> Nodes { get; init; } = [.. Enumerable.Range(0, 4).Select(_ => new NodeOptions())];
+
+    /// <summary>How often queued tasks are matched to nodes. Zero = match at once on create and on node release.</summary>
+    public TimeSpan MatchingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often deadlines are checked (the Relay's timeout processor runs every 2 s).</summary>
+    public TimeSpan TimeoutCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(21600);
+    public TimeSpan AppValidationTimeout { get; set; } = TimeSpan.FromSeconds(600);
+    public TimeSpan ResultUploadTimeout { get; set; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Execution timeout = ceil(clamp(min, max, estimate × multiplier)) seconds, set at dispatch.</summary>
+    public int MinExecutionTimeoutSeconds { get; set; } = 60;
+    public int MaxExecutionTimeoutSeconds { get; set; } = 7200;
+    public double TimeoutMultiplier { get; set; } = 2;
+
+    /// <summary>
+    /// SD group comparison: every 8-byte pHash block must differ in fewer bits than this. The Relay's example config
+    /// says 0 (which fails every comparison); production must be positive, so the devnet defaults to 10.
+    /// </summary>
+    public int DistanceThreshold { get; set; } = 10;
+
+    /// <summary>dao.task_fee_share_percent: the DAO's share of every paid task fee.</summary>
+    public int DaoFeeSharePercent { get; set; }
+
+    /// <summary>Accepted clock skew of signed requests (±, inclusive).</summary>
+    public int SignatureWindowSeconds { get; set; } = 60;
+
+    public long MaxBodyBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Behaviour of nodes that do not set their own.</summary>
+    public NodeBehaviour DefaultNodeBehaviour { get; set; } = new();
+
+    /// <summary>Faults injected into client (non-node) Relay requests.</summary>
+    public FaultOptions Faults { get; set; } = new();
+
+    /// <summary>Seed for node choice and node fault sampling, so runs are reproducible.</summary>
+    public int RandomSeed { get; set; } = 1;
+
+    /// <summary>Log requests to the console (standalone); off in-process unless set.</summary>
+    public bool EnableLogging { get; set; }
+
+    /// <summary>Clock for signatures, deadlines and node delays; the system clock by default.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+}
+
+/// <summary>One simulated GPU node.</summary>
+public sealed class NodeOptions
+{
+    /// <summary>"&lt;gpu model&gt;+&lt;platform&gt;", as real nodes report it.</summary>
+    public string GpuName { get; set; } = "NVIDIA GeForce RTX 4090+Linux";
+
+    /// <summary>GB.</summary>
+    public ulong GpuVram { get; set; } = 24;
+
+    /// <summary>Runner version "X.Y.Z".</summary>
+    public string Version { get; set; } = "3.1.0";
+
+    /// <summary>On-disk model ids ("base:org/name", any case). "*" = every model.</summary>
+    public IList<string> Models { get; init; } = [.. DefaultModels];
+
+    /// <summary>Hex private key; a deterministic key per node index when null.</summary>
+    public string? PrivateKeyHex { get; set; }
+
+    /// <summary>Overrides <see cref="DevnetOptions.DefaultNodeBehaviour"/> for this node.</summary>
+    public NodeBehaviour? Behaviour { get; set; }
+
+    public static IReadOnlyList<string> DefaultModels { get; } =
+    [
+        "base:crynux-network/sdxl-turbo", "base:crynux-network/stable-diffusion-v1-5",
+        "base:crynux-network/stable-diffusion-xl-base-1.0", "base:crynux-ai/sdxl-turbo",
+        "base:crynux-ai/stable-diffusion-v1-5", "base:crynux-ai/stable-diffusion-xl-base-1.0",
+        "base:runwayml/stable-diffusion-v1-5", "base:stabilityai/sdxl-turbo",
+        "base:qwen/qwen2.5-7b", "base:qwen/qwen2.5-7b-instruct", "base:qwen/qwen3-8b",
+        "base:meta-llama/llama-3.1-8b-instruct", "base:meta-llama/meta-llama-3.1-8b-instruct",
+        "base:nousresearch/hermes-2-pro-llama-3-8b",
+    ];
+}
+
+/// <summary>How a simulated node behaves on each task. Rates are probabilities in [0, 1].</summary>
+public sealed record NodeBehaviour
+{
+    /// <summary>Probability of reporting task_error instead of a score.</summary>
+    public double ErrorRate { get; init; }
+
+    /// <summary>Execution time is drawn uniformly from [Min, Max].</summary>
+    public TimeSpan MinExecutionDelay { get; init; }
+
+    public TimeSpan MaxExecutionDelay { get; init; }
+
+    /// <summary>Take the task and never submit a score or error (hits the execution timeout).</summary>
+    public bool NeverFinish { get; init; }
+
+    /// <summary>Submit a score but never upload results (hits the result-upload timeout).</summary>
+    public bool NeverUpload { get; init; }
+
+    /// <summary>Produce results that differ from honest nodes' (for EndInvalidated / IncorrectResult in groups).</summary>
+    public bool WrongResults { get; init; }
+}
+
+/// <summary>Faults on client Relay requests (requests from simulated nodes are never faulted).</summary>
+public sealed record FaultOptions
+{
+    /// <summary>Fail this many next requests with <see cref="FailureStatusCode"/>.</summary>
+    public int FailNextRequests { get; init; }
+
+    /// <summary>Fail each request with this probability.</summary>
+    public double FailureRate { get; init; }
+
+    public int FailureStatusCode { get; init; } = 503;
+
+    /// <summary>Added (wall-clock) latency before each request is handled.</summary>
+    public TimeSpan AddedLatency { get; init; }
+}

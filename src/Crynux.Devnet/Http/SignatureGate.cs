@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using Crynux.Crypto;
+using Crynux.Devnet.Relay;
+
+namespace Crynux.Devnet.Http;
+
+/// <summary>The Relay's signature checks (relay-protocol §2.5): Go canonical JSON ‖ timestamp, keccak256, v 0/1, low-S, ±window.</summary>
+internal sealed class SignatureGate(TimeProvider time, int windowSeconds)
+{
+    private readonly SignatureRules _v1 = SignatureRules.Relay with { WindowSeconds = windowSeconds };
+    private readonly SignatureRules _v2 = SignatureRules.Relay with { WindowSeconds = windowSeconds, RequireStrictFormat = true };
+
+    /// <summary>v1: the checksummed signer, or 400 VE("signature","Invalid signature").</summary>
+    public string Verify(JsonNode data, long timestamp, string signature)
+    {
+        if (signature.Length < 2)
+        {
+            // The Relay slices signature[2:] unchecked: a 1-character signature panics into an empty 500.
+            throw RelayException.Panic();
+        }
+        // v1 decodes signature[2:] whatever the first two characters are.
+        var check = SignedRequest.Verify(data, timestamp, "0x" + signature[2..], time.GetUtcNow().ToUnixTimeSeconds(), _v1);
+        return check is { IsValid: true, Address: { } address }
+            ? address
+            : throw RelayException.Validation("signature", "Invalid signature");
+    }
+
+    /// <summary>v2 (strict format): the signer, or null for the middleware's 401.</summary>
+    public string? VerifyV2(JsonNode data, long timestamp, string signature)
+    {
+        var check = SignedRequest.Verify(data, timestamp, signature, time.GetUtcNow().ToUnixTimeSeconds(), _v2);
+        return check is { IsValid: true, Address: { } address } ? address : null;
+    }
+}
