@@ -46,7 +46,9 @@ public sealed class DevnetHost : IAsyncDisposable
         var nodes = new ConcurrentDictionary<string, SimulatedNode>(StringComparer.Ordinal);
         var control = new DevnetControl(relay, counters, faults, behaviour, nodes);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // Everything comes from DevnetOptions: no appsettings or ASPNETCORE_* variables of the hosting process leak in.
+        builder.Configuration.Sources.Clear();
         if (!options.EnableLogging)
         {
             builder.Logging.ClearProviders();
