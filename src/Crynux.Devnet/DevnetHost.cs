@@ -37,6 +37,7 @@ public sealed class DevnetHost : IAsyncDisposable
     public static async Task<DevnetHost> StartAsync(DevnetOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var time = options.TimeProvider ?? TimeProvider.System;
         var relay = new RelayCore(options, time, DeterministicKey("crynux-devnet-relay").Address);
         var signatures = new SignatureGate(time, options.SignatureWindowSeconds);
