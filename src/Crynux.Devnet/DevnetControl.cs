@@ -47,17 +47,27 @@ public sealed class DevnetControl
     public FaultOptions Faults
     {
         get => _faults.Options;
-        set => _faults.Options = value ?? throw new ArgumentNullException(nameof(value));
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate();
+            _faults.Options = value;
+        }
     }
 
     /// <summary>Answers the next <paramref name="count"/> client requests with <paramref name="statusCode"/>.</summary>
     public void FailNextRequests(int count, int statusCode = 503) =>
-        _faults.Options = _faults.Options with { FailNextRequests = count, FailureStatusCode = statusCode };
+        Faults = _faults.Options with { FailNextRequests = count, FailureStatusCode = statusCode };
 
     public NodeBehaviour DefaultNodeBehaviour
     {
         get => _defaultBehaviour.Current;
-        set => _defaultBehaviour.Current = value ?? throw new ArgumentNullException(nameof(value));
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate();
+            _defaultBehaviour.Current = value;
+        }
     }
 
     /// <summary>Sets one node's behaviour (null = follow the default). False for an unknown node.</summary>
@@ -67,6 +77,7 @@ public sealed class DevnetControl
         {
             return false;
         }
+        behaviour?.Validate();
         node.Behaviour = behaviour;
         return true;
     }

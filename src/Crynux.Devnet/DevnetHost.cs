@@ -37,6 +37,7 @@ public sealed class DevnetHost : IAsyncDisposable
     public static async Task<DevnetHost> StartAsync(DevnetOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var time = options.TimeProvider ?? TimeProvider.System;
         var relay = new RelayCore(options, time, DeterministicKey("crynux-devnet-relay").Address);
         var signatures = new SignatureGate(time, options.SignatureWindowSeconds);
@@ -46,7 +47,9 @@ public sealed class DevnetHost : IAsyncDisposable
         var nodes = new ConcurrentDictionary<string, SimulatedNode>(StringComparer.Ordinal);
         var control = new DevnetControl(relay, counters, faults, behaviour, nodes);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // Everything comes from DevnetOptions: no appsettings or ASPNETCORE_* variables of the hosting process leak in.
+        builder.Configuration.Sources.Clear();
         if (!options.EnableLogging)
         {
             builder.Logging.ClearProviders();

@@ -55,6 +55,41 @@ public sealed class DevnetOptions
 
     /// <summary>Clock for signatures, deadlines and node delays; the system clock by default.</summary>
     public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first knob that cannot work.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException(message);
+            }
+        }
+        Check(Port is >= 0 and <= 65535, "Port must be 0..65535.");
+        Check(System.Net.IPAddress.TryParse(ListenAddress, out _), "ListenAddress must be an IP address.");
+        Check(MatchingInterval >= TimeSpan.Zero, "MatchingInterval must not be negative.");
+        Check(TimeoutCheckInterval > TimeSpan.Zero, "TimeoutCheckInterval must be positive.");
+        Check(QueueTimeout >= TimeSpan.Zero && AppValidationTimeout >= TimeSpan.Zero && ResultUploadTimeout >= TimeSpan.Zero,
+            "Deadlines must not be negative.");
+        Check(MinExecutionTimeoutSeconds >= 0 && MaxExecutionTimeoutSeconds >= MinExecutionTimeoutSeconds,
+            "Execution timeouts need 0 <= min <= max.");
+        Check(TimeoutMultiplier > 0, "TimeoutMultiplier must be positive.");
+        Check(DaoFeeSharePercent is >= 0 and <= 100, "DaoFeeSharePercent must be 0..100.");
+        Check(SignatureWindowSeconds >= 0, "SignatureWindowSeconds must not be negative.");
+        Check(MaxBodyBytes > 0, "MaxBodyBytes must be positive.");
+        foreach (var node in Nodes)
+        {
+            Check(node.Version.Split('.').Length == 3 && node.Version.Split('.').All(p => p.Length > 0 && p.All(char.IsAsciiDigit)),
+                $"Node version '{node.Version}' must be X.Y.Z.");
+            Check(!string.IsNullOrWhiteSpace(node.GpuName), "Node GpuName must not be empty.");
+        }
+        foreach (var behaviour in Nodes.Select(n => n.Behaviour).Append(DefaultNodeBehaviour).OfType<NodeBehaviour>())
+        {
+            behaviour.Validate();
+        }
+        Faults.Validate();
+    }
 }
 
 /// <summary>One simulated GPU node.</summary>
@@ -109,6 +144,18 @@ public sealed record NodeBehaviour
 
     /// <summary>Produce results that differ from honest nodes' (for EndInvalidated / IncorrectResult in groups).</summary>
     public bool WrongResults { get; init; }
+
+    public void Validate()
+    {
+        if (ErrorRate is < 0 or > 1)
+        {
+            throw new ArgumentException("ErrorRate must be 0..1.");
+        }
+        if (MinExecutionDelay < TimeSpan.Zero || MaxExecutionDelay < MinExecutionDelay)
+        {
+            throw new ArgumentException("Execution delays need 0 <= min <= max.");
+        }
+    }
 }
 
 /// <summary>Faults on client Relay requests (requests from simulated nodes are never faulted).</summary>
@@ -124,4 +171,12 @@ public sealed record FaultOptions
 
     /// <summary>Added (wall-clock) latency before each request is handled.</summary>
     public TimeSpan AddedLatency { get; init; }
+
+    public void Validate()
+    {
+        if (FailureRate is < 0 or > 1 || FailNextRequests < 0 || AddedLatency < TimeSpan.Zero || FailureStatusCode is < 100 or > 599)
+        {
+            throw new ArgumentException("Faults need 0 <= FailureRate <= 1, FailNextRequests >= 0, AddedLatency >= 0 and a 1xx–5xx status.");
+        }
+    }
 }

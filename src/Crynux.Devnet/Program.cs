@@ -8,8 +8,9 @@ List<(string Address, BigInteger Wei)> funds;
 try
 {
     (options, funds) = CommandLine.Parse(args);
+    options.Validate();
 }
-catch (FormatException e)
+catch (Exception e) when (e is FormatException or ArgumentException)
 {
     await Console.Error.WriteLineAsync(e.Message);
     await Console.Error.WriteLineAsync("See src/Crynux.Devnet/README.md for the flags.");

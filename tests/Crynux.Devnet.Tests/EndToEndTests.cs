@@ -30,6 +30,12 @@ public class EndToEndTests
             Assert.Equal((80, 56), (image.Width, image.Height));
         }
         Assert.Equal(("index", "File not found"), (await devnet.Creator.ResultAsync(spec.Commitment, 2)).Validation);
+        var (ts, sig) = devnet.Creator.Sign(new JsonObject { ["index"] = "1", ["task_id_commitment"] = spec.Commitment });
+        using var raw = await devnet.Http.GetAsync(new Uri($"v1/inference_tasks/{spec.Commitment}/results/1?timestamp={ts}&signature={sig}", UriKind.Relative),
+            TestContext.Current.CancellationToken);
+        Assert.Equal("attachment; filename=1.png", raw.Content.Headers.ContentDisposition!.ToString());
+        Assert.Equal("application/octet-stream", raw.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("File Transfer", raw.Headers.GetValues("Content-Description").Single());
         Assert.Equal(TestDevnet.InitialFunds - spec.TaskFee, devnet.Control.GetBalance(devnet.Creator.Address));
         Assert.Equal(spec.TaskFee, devnet.Control.GetBalance(done.SelectedNode));
         var ledger = devnet.Control.GetLedger();

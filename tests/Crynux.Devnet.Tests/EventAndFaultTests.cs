@@ -71,6 +71,9 @@ public class EventAndFaultTests
         Assert.Equal("Fund", Assert.Single(ledger.Body!.AsArray())!["kind"]!.GetValue<string>());
         var bad = await devnet.Creator.PostJsonAsync("devnet/fund", new JsonObject { ["address"] = "nope", ["wei"] = "1" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        var badFaults = await devnet.Creator.PostJsonAsync("devnet/faults", new JsonObject { ["failure_rate"] = 3 });
+        Assert.Equal(HttpStatusCode.BadRequest, badFaults.Status);
+        Assert.Equal(0, devnet.Control.Faults.FailureRate);
     }
 
     [Fact]

@@ -157,4 +157,53 @@ public class GroupValidationTests
         Assert.Equal((HttpStatusCode.InternalServerError, "task is not selected for validation"), (reply.Status, reply.Message));
         Assert.All(group, g => Assert.Equal(RelayTaskStatus.ScoreReady, Task(devnet, g).Status));
     }
+
+    [Fact]
+    public async Task Two_matching_finished_members_give_GroupValidated_and_EndGroupRefund_with_the_timed_out_one_at_qos_0()
+    {
+        await using var devnet = await TestDevnet.StartAsync(o =>
+        {
+            o.AppValidationTimeout = TimeSpan.FromSeconds(1000);
+            o.Nodes[2].Behaviour = new NodeBehaviour { NeverFinish = true };
+        });
+        var group = await CreateGroupAsync(devnet, TaskSpec.Sd());
+        var slowNode = devnet.Control.NodeAddresses[2];
+        foreach (var spec in group)
+        {
+            await devnet.WaitAsync(spec.Commitment, RelayTaskStatus.Started, RelayTaskStatus.ScoreReady);
+        }
+        foreach (var spec in group.Where(g => Task(devnet, g).SelectedNode != slowNode))
+        {
+            await devnet.WaitAsync(spec.Commitment, RelayTaskStatus.ScoreReady);
+        }
+        devnet.Time.Advance(TimeSpan.FromSeconds(101));
+        Assert.Equal(1, devnet.Control.RunDueTimers().Aborted);
+
+        Assert.Equal(HttpStatusCode.OK, (await ValidateGroupAsync(devnet, group)).Status);
+        var slow = group.Select(g => Task(devnet, g)).Single(t => t.SelectedNode == slowNode);
+        Assert.Equal((RelayTaskStatus.EndAborted, TaskAbortReason.Timeout, 0UL), (slow.Status, slow.AbortReason, slow.QosScore));
+        var finished = group.Select(g => Task(devnet, g)).Where(t => t.SelectedNode != slowNode).OrderBy(t => t.Sequence).ToList();
+        Assert.Equal(RelayTaskStatus.EndGroupRefund, finished[1].Status);
+        await devnet.WaitAsync(finished[0].TaskIdCommitment, RelayTaskStatus.EndGroupSuccess);
+        var fee = group[0].TaskFee;
+        Assert.Equal(fee * 10 / 15, devnet.Control.GetBalance(finished[0].SelectedNode));
+        Assert.Equal(fee - (fee * 10 / 15), devnet.Control.GetBalance(finished[1].SelectedNode));
+        // Paid 3: one refunded as EndGroupRefund, one refunded by the timeout; one fee went to the nodes.
+        Assert.Equal(TestDevnet.InitialFunds - fee, devnet.Control.GetBalance(devnet.Creator.Address));
+    }
+
+    [Fact]
+    public async Task Three_error_reports_cannot_be_validated_as_a_group()
+    {
+        await using var devnet = await TestDevnet.StartAsync(o => o.DefaultNodeBehaviour = new NodeBehaviour { ErrorRate = 1 });
+        var group = await CreateGroupAsync(devnet, TaskSpec.Sd());
+        foreach (var spec in group)
+        {
+            await devnet.WaitAsync(spec.Commitment, RelayTaskStatus.ErrorReported);
+        }
+        var reply = await ValidateGroupAsync(devnet, group);
+        Assert.Equal((HttpStatusCode.InternalServerError, "illegal previous task status"), (reply.Status, reply.Message));
+        Assert.All(group, g => Assert.Equal(RelayTaskStatus.ErrorReported, Task(devnet, g).Status));
+        Assert.Equal(TestDevnet.InitialFunds - (3 * group[0].TaskFee), devnet.Control.GetBalance(devnet.Creator.Address));
+    }
 }

@@ -72,4 +72,14 @@ public class NodeBehaviourTests
         Assert.Equal(fees, devnet.Control.NodeAddresses.Aggregate(System.Numerics.BigInteger.Zero, (sum, n) => sum + devnet.Control.GetBalance(n)));
         Assert.Equal(0, devnet.Control.NodeFailedCalls);
     }
+
+    [Fact]
+    public async Task Impossible_options_are_refused_before_starting()
+    {
+        var options = new DevnetOptions { MatchingInterval = TimeSpan.FromSeconds(-1) };
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => DevnetHost.StartAsync(options, TestContext.Current.CancellationToken));
+        Assert.Contains("MatchingInterval", error.Message);
+        options = new DevnetOptions { DefaultNodeBehaviour = new NodeBehaviour { ErrorRate = 2 } };
+        await Assert.ThrowsAsync<ArgumentException>(() => DevnetHost.StartAsync(options, TestContext.Current.CancellationToken));
+    }
 }

@@ -12,6 +12,17 @@ internal static class AdminEndpoints
     public static void Map(IEndpointRouteBuilder app, DevnetControl control)
     {
         var admin = app.MapGroup("/devnet");
+        admin.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (ArgumentException e)
+            {
+                return Bad(e.Message);
+            }
+        });
         admin.MapGet("/stats", () => Ok(Stats(control)));
         admin.MapPost("/stats/reset", () =>
         {
