@@ -40,18 +40,7 @@ public static class GoJson
                 WriteObject(output, obj.Select(p => (p.Key, (object?)p.Value)), static (o, v) => WriteNode(o, (JsonNode?)v));
                 break;
             case JsonArray array:
-                output.Write("["u8);
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        output.Write(","u8);
-                    }
-
-                    WriteNode(output, array[i]);
-                }
-
-                output.Write("]"u8);
+                WriteArray(output, array, WriteNode);
                 break;
             case JsonValue value:
                 WriteValue(output, value);
@@ -101,20 +90,7 @@ public static class GoJson
                 WriteObject(output, properties.Select(p => (p.Key, p.Value)), static (o, v) => WriteElement(o, (JsonElement)v!));
                 break;
             case JsonValueKind.Array:
-                output.Write("["u8);
-                var first = true;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (!first)
-                    {
-                        output.Write(","u8);
-                    }
-
-                    first = false;
-                    WriteElement(output, item);
-                }
-
-                output.Write("]"u8);
+                WriteArray(output, element.EnumerateArray(), WriteElement);
                 break;
             case JsonValueKind.String:
                 WriteString(output, element.GetString()!);
@@ -132,6 +108,24 @@ public static class GoJson
                 WriteAscii(output, "null");
                 break;
         }
+    }
+
+    private static void WriteArray<T>(ArrayBufferWriter<byte> output, IEnumerable<T> items, Action<ArrayBufferWriter<byte>, T> writeItem)
+    {
+        output.Write("["u8);
+        var first = true;
+        foreach (var item in items)
+        {
+            if (!first)
+            {
+                output.Write(","u8);
+            }
+
+            first = false;
+            writeItem(output, item);
+        }
+
+        output.Write("]"u8);
     }
 
     private static void WriteObject(ArrayBufferWriter<byte> output, IEnumerable<(string Key, object? Value)> properties,
