@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Crynux.Bridge.Llm;
+
+/// <summary>
+/// Typed reads of optional request fields. Each returns an ApiError naming the field instead of throwing, so that bad
+/// input can never become a 500. JSON null counts as absent (OpenAI's nullable parameters).
+/// </summary>
+internal static class JsonChecks
+{
+    /// <summary>True when the field is present and not null.</summary>
+    public static bool Has(JsonElement obj, string name, out JsonElement value)
+    {
+        if (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+        {
+            return true;
+        }
+        value = default;
+        return false;
+    }
+
+    public static ApiError? Number(JsonElement obj, string name, double min, double max, out double? value, bool minExclusive = false)
+    {
+        value = null;
+        if (!Has(obj, name, out var e))
+        {
+            return null;
+        }
+        if (e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d) && (minExclusive ? d > min : d >= min) && d <= max)
+        {
+            value = d;
+            return null;
+        }
+        var range = minExclusive
+            ? $"greater than {Format(min)} and at most {Format(max)}"
+            : $"between {Format(min)} and {Format(max)}";
+        return ApiError.BadRequest(name, $"{name} must be a number {range}");
+    }
+
+    public static ApiError? Integer(JsonElement obj, string name, long min, long max, out long? value, string? param = null)
+    {
+        value = null;
+        param ??= name;
+        if (!Has(obj, name, out var e))
+        {
+            return null;
+        }
+        if (TryInteger(e, out var v) && v >= min && v <= max)
+        {
+            value = v;
+            return null;
+        }
+        var range = max == long.MaxValue || max == int.MaxValue ? $"of at least {min}" : $"between {min} and {max}";
+        return ApiError.BadRequest(param, $"{param} must be an integer {range}");
+    }
+
+    public static ApiError? Bool(JsonElement obj, string name, out bool? value, string? param = null)
+    {
+        value = null;
+        if (!Has(obj, name, out var e))
+        {
+            return null;
+        }
+        if (e.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            value = e.GetBoolean();
+            return null;
+        }
+        return ApiError.BadRequest(param ?? name, $"{param ?? name} must be a boolean");
+    }
+
+    /// <summary>An integral JSON number (1, 1.0 and 1e3 all count) that fits in an int64.</summary>
+    public static bool TryInteger(JsonElement e, out long value)
+    {
+        value = 0;
+        if (e.ValueKind != JsonValueKind.Number)
+        {
+            return false;
+        }
+        if (e.TryGetInt64(out value))
+        {
+            return true;
+        }
+        // ±2^63 as doubles: the exclusive upper bound keeps the cast from overflowing.
+        if (e.TryGetDouble(out var d) && Math.Floor(d) == d && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18)
+        {
+            value = (long)d;
+            return true;
+        }
+        return false;
+    }
+
+    public static string Kind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "missing",
+    };
+
+    private static string Format(double d) => d.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Crynux.Bridge.Llm;
+
+public static partial class LlmRequestParser
+{
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
+    private static partial Regex FunctionName();
+
+    /// <summary>tools is null when no tools go to the node (none given, an empty list, or tool_choice "none").</summary>
+    private static ApiError? ParseTools(JsonElement body, out IReadOnlyList<JsonElement>? tools)
+    {
+        tools = null;
+        var names = new List<string>();
+        var list = new List<JsonElement>();
+        if (JsonChecks.Has(body, "tools", out var array))
+        {
+            if (array.ValueKind != JsonValueKind.Array)
+            {
+                return ApiError.BadRequest("tools", "tools must be an array");
+            }
+            foreach (var tool in array.EnumerateArray())
+            {
+                if (CheckTool(tool, $"tools[{list.Count}]", out var name) is { } error)
+                {
+                    return error;
+                }
+                names.Add(name);
+                list.Add(tool);
+            }
+        }
+        if (ParseToolChoice(body, names, out var choice) is { } choiceError)
+        {
+            return choiceError;
+        }
+        // tool_choice "required" or a named function cannot be enforced on the node: the model sees the tools and
+        // decides. "none" is honoured by not showing it the tools at all.
+        tools = list.Count > 0 && choice != "none" ? list : null;
+        return null;
+    }
+
+    private static ApiError? CheckTool(JsonElement tool, string at, out string name)
+    {
+        name = "";
+        if (tool.ValueKind != JsonValueKind.Object)
+        {
+            return ApiError.BadRequest(at, $"{at} must be an object");
+        }
+        if (!JsonChecks.Has(tool, "type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "function")
+        {
+            return ApiError.BadRequest($"{at}.type", $"{at}.type must be \"function\"");
+        }
+        if (!JsonChecks.Has(tool, "function", out var function) || function.ValueKind != JsonValueKind.Object)
+        {
+            return ApiError.BadRequest($"{at}.function", $"{at}.function must be an object");
+        }
+        if (!JsonChecks.Has(function, "name", out var n) || n.ValueKind != JsonValueKind.String || !FunctionName().IsMatch(n.GetString()!))
+        {
+            return ApiError.BadRequest($"{at}.function.name",
+                $"{at}.function.name must be 1 to 64 letters, digits, underscores or dashes");
+        }
+        if (JsonChecks.Has(function, "description", out var description) && description.ValueKind != JsonValueKind.String)
+        {
+            return ApiError.BadRequest($"{at}.function.description", $"{at}.function.description must be a string");
+        }
+        if (JsonChecks.Has(function, "parameters", out var parameters) && parameters.ValueKind != JsonValueKind.Object)
+        {
+            return ApiError.BadRequest($"{at}.function.parameters", $"{at}.function.parameters must be a JSON Schema object");
+        }
+        name = n.GetString()!;
+        return null;
+    }
+
+    /// <summary>choice is "none", "auto", "required" or "function" (a named function that is in tools).</summary>
+    private static ApiError? ParseToolChoice(JsonElement body, List<string> names, out string choice)
+    {
+        choice = "auto";
+        if (!JsonChecks.Has(body, "tool_choice", out var e))
+        {
+            return null;
+        }
+        if (e.ValueKind == JsonValueKind.String && e.GetString() is "none" or "auto" or "required")
+        {
+            choice = e.GetString()!;
+            if (choice == "required" && names.Count == 0)
+            {
+                return ApiError.BadRequest("tool_choice", "tool_choice \"required\" needs tools");
+            }
+            return null;
+        }
+        var name = e.ValueKind == JsonValueKind.Object
+            && JsonChecks.Has(e, "type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "function"
+            && JsonChecks.Has(e, "function", out var function)
+            && JsonChecks.Has(function, "name", out var n) && n.ValueKind == JsonValueKind.String
+                ? n.GetString()! : null;
+        if (name is null)
+        {
+            return ApiError.BadRequest("tool_choice",
+                "tool_choice must be \"none\", \"auto\", \"required\" or {\"type\":\"function\",\"function\":{\"name\":…}}");
+        }
+        if (!names.Contains(name))
+        {
+            return ApiError.BadRequest("tool_choice", $"tool_choice names the function \"{name}\", which is not in tools");
+        }
+        choice = "function";
+        return null;
+    }
+}
