@@ -1,2 +1,3 @@
-// Arrives with the engine and client API issues.
-return 0;
+using Crynux.Bridge;
+
+return await BridgeProgram.RunAsync(args);

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crynux.Bridge.Auth;
+using Crynux.Bridge.Configuration;
+using Crynux.Bridge.Data;
+using Crynux.Bridge.Engine;
+
+namespace Crynux.Bridge.Api;
+
+/// <summary>The raw task API (bridge-api §2.6–§2.8): any task_args, the client polls for the outcome. Authenticated by API key.</summary>
+public static class InferenceTaskEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/inference_tasks").WithTags("Raw tasks").AddEndpointFilter(NativeErrors.Filter);
+        group.MapPost("", CreateAsync).WithSummary("Create a task from raw Crynux task_args");
+        group.MapGet("/{client_id}/{task_id}", GetAsync).WithSummary("A task's state (the member that succeeded, if any)");
+        group.MapGet("/{client_id}/{task_id}/images/{image_num}", GetImageAsync).WithSummary("A result file of a successful task (PNG, or the LLM result JSON)");
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, ClientAuth auth, TaskRuns runs, BridgeOptions options)
+    {
+        var body = await JsonBody.ReadObjectAsync(http.Request);
+        var taskType = JsonBody.OptionalInteger(body, "task_type", 0, 2) ?? throw new ProblemException(Problem.BadRequest("task_type", "task_type is required: 0 (image), 1 (LLM) or 2 (image fine-tune)"));
+        var key = await auth.AuthenticateAsync(http, taskType == 1 ? Roles.Chat : Roles.Image);
+        var clientId = JsonBody.OptionalString(body, "client_id") ?? key.ClientId;
+        if (!string.Equals(clientId, key.ClientId, StringComparison.OrdinalIgnoreCase) && !key.RoleList.Contains(Roles.Admin))
+        {
+            throw new ProblemException(Problem.Forbidden("client_id must be the API key's own client id") with { Param = "client_id" });
+        }
+        var args = ReadArgs(body, (int)taskType);
+        var version = JsonBody.OptionalString(body, "task_version") ?? options.Task.DefaultTaskVersion;
+        if (version.Split('.') is not { Length: 3 } parts || parts.Any(p => !uint.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            throw new ProblemException(Problem.BadRequest("task_version", "task_version must look like 3.1.0"));
+        }
+        var timeout = JsonBody.OptionalInteger(body, "timeout", 1, 7 * 86400);
+        if (taskType == 2 && timeout is null)
+        {
+            timeout = 3600;
+        }
+        else if (taskType != 2 && timeout is not null)
+        {
+            throw new ProblemException(Problem.BadRequest("timeout", "timeout is only supported for SD fine-tune tasks (task_type 2); the Relay sets the others"));
+        }
+        var (models, size, defaultVram, feeCnx) = Describe((int)taskType, args, options.Task);
+        var minVram = JsonBody.OptionalInteger(body, "min_vram", 0, 1024) ?? defaultVram;
+        var gpu = JsonBody.OptionalString(body, "required_gpu") ?? "";
+        var gpuVram = JsonBody.OptionalInteger(body, "required_gpu_vram", 0, 1024) ?? 0;
+        var repeat = (int)(JsonBody.OptionalInteger(body, "repeat_num", 1, 10) ?? options.Task.RepeatNum);
+        var feeGwei = JsonBody.OptionalInteger(body, "task_fee", 0, long.MaxValue / 1000);
+        var fee = (feeGwei is { } g ? Fees.WeiPerGwei * g : Fees.CnxToWei(feeCnx)) * size;
+        var spec = new TaskSpec((TaskType)taskType, args.ToJsonString(), models, minVram, gpu, gpuVram, size, version, fee, timeout ?? 0, repeat);
+        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Raw, spec);
+        return Results.Json(new { message = "success", data = Describe(task) });
+    }
+
+    private static JsonObject ReadArgs(JsonElement body, int taskType)
+    {
+        if (!body.TryGetProperty("task_args", out var raw) || raw.ValueKind == JsonValueKind.Null)
+        {
+            throw new ProblemException(Problem.BadRequest("task_args", "task_args is required"));
+        }
+        JsonNode? node;
+        try
+        {
+            node = raw.ValueKind == JsonValueKind.String ? JsonNode.Parse(raw.GetString()!) : JsonNode.Parse(raw.GetRawText());
+        }
+        catch (JsonException e)
+        {
+            throw new ProblemException(Problem.BadRequest("task_args", "task_args must be valid JSON: " + e.Message));
+        }
+        if (node is not JsonObject args)
+        {
+            throw new ProblemException(Problem.BadRequest("task_args", "task_args must be a JSON object"));
+        }
+        if (TaskArgsSchemas.Validate(taskType, args) is { } error)
+        {
+            throw new ProblemException(Problem.BadRequest("task_args", "invalid task_args: " + error));
+        }
+        return args;
+    }
+
+    /// <summary>Model ids, task size, default VRAM and default fee of raw task_args (bridge-api §7.3).</summary>
+    private static (List<string> Models, long Size, long MinVram, decimal FeeCnx) Describe(int taskType, JsonObject args, TaskOptions options)
+    {
+        static string? Name(JsonNode? node) => node is JsonObject o ? o["name"]?.GetValue<string>() : node?.GetValue<string>();
+        static string WithVariant(JsonNode? node)
+        {
+            var name = Name(node) ?? "";
+            return node is JsonObject o && o["variant"]?.GetValue<string>() is { Length: > 0 } v ? $"{name}+{v}" : name;
+        }
+        switch (taskType)
+        {
+            case 1:
+                return ([$"base:{args["model"]!.GetValue<string>()}"], 1, 24, options.DefaultLlmTaskFeeCnx);
+            case 0:
+                var models = new List<string> { $"base:{WithVariant(args["base_model"])}" };
+                if (args["lora"] is JsonObject lora && lora["model"]?.GetValue<string>() is { } loraModel)
+                {
+                    models.Add($"lora:{loraModel}");
+                }
+                if (args["controlnet"] is JsonObject control && control["model"]?.GetValue<string>() is { } controlModel)
+                {
+                    models.Add($"controlnet:{controlModel}");
+                }
+                var n = args["task_config"]?["num_images"]?.GetValue<long>() ?? 6;
+                var known = SdModels.Find(Name(args["base_model"]) ?? "");
+                return (models, n, (long)(known?.MinVram ?? 10), known is null ? options.DefaultSdTaskFeeCnx : SdModels.FeeCnx(known, options));
+            default:
+                return ([$"base:{WithVariant(args["model"])}"], 1, 24, options.DefaultSdFinetuneTaskFeeCnx);
+        }
+    }
+
+    private static object Describe(ClientTaskRow task) => new
+    {
+        id = task.Id,
+        created_at = DateTimeOffset.FromUnixTimeMilliseconds(task.CreatedAt),
+        updated_at = DateTimeOffset.FromUnixTimeMilliseconds(task.UpdatedAt),
+        deleted_at = (DateTimeOffset?)null,
+        client_id = task.ClientId,
+        status = task.Status,
+        failed_count = task.FailedCount,
+    };
+
+    private static async Task<(ClientTaskRow Task, InferenceTaskRow Member)> FindAsync(HttpContext http, ClientAuth auth, TaskStore store, string clientId, string taskId)
+    {
+        var key = await auth.AuthenticateAsync(http, role: null);
+        if (!long.TryParse(taskId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+        {
+            throw new ProblemException(Problem.BadRequest("task_id", "task_id must be a positive integer"));
+        }
+        var task = await store.GetClientTaskAsync(id, http.RequestAborted);
+        var mayRead = key.RoleList.Contains(Roles.Admin) || string.Equals(key.ClientId, clientId, StringComparison.OrdinalIgnoreCase);
+        if (task is null || !mayRead || !string.Equals(task.ClientId, clientId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ProblemException(Problem.NotFound("task_id", "Client task not found"));
+        }
+        var members = await store.GetMembersAsync(id, http.RequestAborted);
+        // bridge-api §2.7: the member with the result, else a member that is not aborted, else the first.
+        var member = members.FirstOrDefault(m => m.Id == task.ResultTaskId)
+            ?? members.FirstOrDefault(m => m.State != InferenceStatus.EndAborted) ?? members[0];
+        return (task, member);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, string client_id, string task_id, ClientAuth auth, TaskStore store)
+    {
+        var (task, m) = await FindAsync(http, auth, store, client_id, task_id);
+        return Results.Json(new
+        {
+            message = "success",
+            data = new
+            {
+                id = m.Id,
+                created_at = DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt),
+                updated_at = DateTimeOffset.FromUnixTimeMilliseconds(m.UpdatedAt),
+                deleted_at = (DateTimeOffset?)null,
+                client_id = task.ClientId,
+                client_task_id = task.Id,
+                client_task_status = task.Status,
+                error = task.Error,
+                task_args = m.TaskArgs,
+                task_type = m.TaskType,
+                task_model_ids = m.ModelIds,
+                task_version = m.TaskVersion,
+                task_fee = System.Numerics.BigInteger.Parse(m.TaskFee, CultureInfo.InvariantCulture) / Fees.WeiPerGwei,
+                min_vram = m.MinVram,
+                required_gpu = m.RequiredGpu,
+                required_gpu_vram = m.RequiredGpuVram,
+                task_size = m.TaskSize,
+                timeout = m.Timeout,
+                status = m.Status,
+                task_id = m.TaskId,
+                task_id_commitment = m.TaskIdCommitment,
+                nonce = m.Nonce,
+                sequence = m.Sequence,
+                need_result = m.IsValidation == 0,
+                sampling_seed = m.SamplingSeed,
+                vrf_proof = m.VrfProof,
+                vrf_number = m.VrfNumber,
+                selected_node = m.SelectedNode,
+                abort_reason = m.AbortReason,
+                task_error = m.TaskError,
+            },
+        });
+    }
+
+    private static async Task<IResult> GetImageAsync(HttpContext http, string client_id, string task_id, string image_num, ClientAuth auth, TaskStore store, ResultFiles files)
+    {
+        var (task, member) = await FindAsync(http, auth, store, client_id, task_id);
+        if (!int.TryParse(image_num, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            throw new ProblemException(Problem.BadRequest("image_num", "image_num must be a non-negative integer"));
+        }
+        if (task.Status != ClientTaskStatus.Success)
+        {
+            throw new ProblemException(new Problem(409, "task_id", task.Status == ClientTaskStatus.Running ? "The task is still running" : "Client task was not successful: " + task.Error, "invalid_request_error", "task_not_successful"));
+        }
+        var paths = files.FilesOf(member);
+        if (index >= paths.Count || !File.Exists(paths[index]))
+        {
+            throw new ProblemException(Problem.NotFound("image_num", "Image not found"));
+        }
+        http.Response.Headers.ContentDisposition = $"attachment; filename={Path.GetFileName(paths[index])}";
+        return Results.File(paths[index], "application/octet-stream");
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.Json;
+using Crynux.Bridge.Auth;
+using Crynux.Bridge.Configuration;
+using Crynux.Bridge.Data;
+using Crynux.Bridge.Engine;
+using Crynux.Bridge.Llm;
+
+namespace Crynux.Bridge.Api;
+
+/// <summary>OpenAI-compatible chat and text completions over Crynux LLM tasks, with SSE streaming.</summary>
+public static class LlmEndpoints
+{
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        foreach (var prefix in new[] { "/v1/llm", "/v1" })
+        {
+            app.MapPost(prefix + "/chat/completions", (HttpContext http, LlmRuntime rt) => CompleteAsync(http, rt, chat: true))
+                .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Chat completion (OpenAI chat.completions.create)");
+            app.MapPost(prefix + "/completions", (HttpContext http, LlmRuntime rt) => CompleteAsync(http, rt, chat: false))
+                .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Text completion (OpenAI completions.create)");
+        }
+    }
+
+    private static async Task<IResult> CompleteAsync(HttpContext http, LlmRuntime rt, bool chat)
+    {
+        var key = await rt.Auth.AuthenticateAsync(http, Roles.Chat);
+        var body = await JsonBody.ReadObjectAsync(http.Request);
+        var (request, error) = chat ? LlmRequestParser.ParseChat(body, rt.Llm) : LlmRequestParser.ParseCompletion(body, rt.Llm);
+        if (error is not null)
+        {
+            throw new ProblemException(new Problem(error.Status, error.Param, error.Message, error.Type, error.Code));
+        }
+        var model = rt.FindModel(request!.Model)
+            ?? throw new ProblemException(new Problem(404, "model", $"The model '{request.Model}' does not exist here; see GET /v1/models.", "invalid_request_error", "model_not_found"));
+        if (request.IgnoredParameters.Count > 0)
+        {
+            http.Response.Headers["x-crynux-ignored-parameters"] = string.Join(',', request.IgnoredParameters);
+        }
+        var spec = new TaskSpec(TaskType.Llm, request.TaskArgs, [$"base:{model}"], (long)request.MinVram, "", 0, 1, rt.Options.Task.DefaultTaskVersion,
+            Fees.CnxToWei(rt.Options.Task.DefaultLlmTaskFeeCnx));
+        var meta = request.HasTools ? "tools" : null;
+        var task = await rt.Runs.AdmitAsync(http, key, chat ? ClientTaskKind.Chat : ClientTaskKind.Completion, spec, meta);
+        var id = (chat ? "chatcmpl-" : "cmpl-") + task.PublicId;
+        if (!request.Stream)
+        {
+            var done = await rt.Runs.WaitForSuccessAsync(task, http.RequestAborted);
+            var result = await ReadResultAsync(rt, done, request.HasTools, !chat, http.RequestAborted);
+            var bytes = chat ? OpenAiResponses.ChatCompletion(id, done.CreatedAt / 1000, result) : OpenAiResponses.TextCompletion(id, done.CreatedAt / 1000, result);
+            return Results.Bytes(bytes, "application/json");
+        }
+        await StreamAsync(http, rt, task, id, request, chat);
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// The SSE response opens at once and carries keep-alive comments while the network works; then the chunks, the usage
+    /// chunk when asked, and [DONE]. A failure after the headers went out is an in-band error frame before [DONE].
+    /// </summary>
+    private static async Task StreamAsync(HttpContext http, LlmRuntime rt, ClientTaskRow task, string id, LlmRequest request, bool chat)
+    {
+        var response = http.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var ct = http.RequestAborted;
+        try
+        {
+            await response.Body.FlushAsync(ct);
+            var wait = rt.Runs.Submitter.WaitAsync(task.Id, ct);
+            var interval = TimeSpan.FromSeconds(rt.Options.Api.KeepAliveSeconds);
+            while (!wait.IsCompleted)
+            {
+                if (await Task.WhenAny(wait, Task.Delay(interval, rt.Time, ct)) != wait)
+                {
+                    await response.Body.WriteAsync(KeepAlive, ct);
+                    await response.Body.FlushAsync(ct);
+                }
+            }
+            var done = await wait;
+            if (done.Status != ClientTaskStatus.Success)
+            {
+                await WriteFrameAsync(response, TaskRuns.FailureProblem(done.Error).OpenAiBody(), ct);
+            }
+            else
+            {
+                var result = await ReadResultAsync(rt, done, request.HasTools, !chat, ct);
+                var created = done.CreatedAt / 1000;
+                var chunks = chat ? OpenAiResponses.ChatChunks(id, created, result, request.IncludeUsage) : OpenAiResponses.CompletionChunks(id, created, result, request.IncludeUsage);
+                foreach (var chunk in chunks)
+                {
+                    await WriteFrameAsync(response, Encoding.UTF8.GetBytes(chunk), ct);
+                }
+            }
+            await response.Body.WriteAsync(Done, ct);
+            await response.Body.FlushAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away; its task runs on and stays retrievable.
+        }
+        catch (IOException)
+        {
+            // Same: the connection broke.
+        }
+    }
+
+    private static async Task WriteFrameAsync(HttpResponse response, byte[] json, CancellationToken ct)
+    {
+        await response.Body.WriteAsync("data: "u8.ToArray(), ct);
+        await response.Body.WriteAsync(json, ct);
+        await response.Body.WriteAsync("\n\n"u8.ToArray(), ct);
+        await response.Body.FlushAsync(ct);
+    }
+
+    private static async Task<LlmResult> ReadResultAsync(LlmRuntime rt, ClientTaskRow done, bool hasTools, bool stripThinking, CancellationToken ct)
+    {
+        var member = await rt.Runs.Submitter.Store.GetInferenceTaskAsync(done.ResultTaskId!.Value, ct);
+        var bytes = await File.ReadAllBytesAsync(rt.Files.FilesOf(member!)[0], ct);
+        try
+        {
+            return LlmResultParser.Parse(bytes, hasTools, done.PublicId, stripThinking);
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            throw new ProblemException(new Problem(502, null, "The node's result could not be read: " + e.Message, "server_error", "invalid_result"));
+        }
+    }
+}
+
+/// <summary>What the LLM routes need, resolved once.</summary>
+public sealed class LlmRuntime(ClientAuth auth, TaskRuns runs, BridgeOptions options, ResultFiles files, TimeProvider time)
+{
+    private readonly Dictionary<string, string> _models = InfoEndpoints.LlmModels.ToDictionary(m => m, m => m, StringComparer.OrdinalIgnoreCase);
+
+    public ClientAuth Auth { get; } = auth;
+    public TaskRuns Runs { get; } = runs;
+    public BridgeOptions Options { get; } = options;
+    public ResultFiles Files { get; } = files;
+    public TimeProvider Time { get; } = time;
+
+    public LlmOptions Llm { get; } = new() { DefaultMaxTokens = options.Task.DefaultLlmMaxCompletionTokens };
+
+    /// <summary>The model's canonical name, or null when the bridge does not offer it.</summary>
+    public string? FindModel(string name) => _models.GetValueOrDefault(name);
+}

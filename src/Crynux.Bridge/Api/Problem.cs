@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace Crynux.Bridge.Api;
+
+/// <summary>
+/// A client-visible error. OpenAI routes render it as {"error":{"message","type","param","code"}}; Crynux-native routes as
+/// the product envelope {"message":kind,"data":{"field_name","message"}}.
+/// </summary>
+public sealed record Problem(int Status, string? Param, string Message, string Type = "invalid_request_error", string? Code = null)
+{
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static Problem BadRequest(string? param, string message) => new(400, param, message);
+
+    public static Problem Unauthorized(string message, string code = "invalid_api_key") => new(401, null, message, "invalid_request_error", code);
+
+    public static Problem Forbidden(string message) => new(403, null, message, "permission_error", "insufficient_permissions");
+
+    public static Problem NotFound(string? param, string message) => new(404, param, message, "invalid_request_error", "not_found");
+
+    public IResult ToOpenAi() => new ProblemResult(this, openAi: true);
+
+    public IResult ToNative() => new ProblemResult(this, openAi: false);
+
+    public string NativeKind => Status switch
+    {
+        400 => "validation_error",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        413 => "payload_too_large",
+        429 => Code == "insufficient_quota" ? "quota_exceeded" : "rate_limit_exceeded",
+        >= 500 => "server_error",
+        _ => "error",
+    };
+
+    public byte[] OpenAiBody()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("error");
+            json.WriteString("message", Message);
+            json.WriteString("type", Type);
+            WriteNullable(json, "param", Param);
+            WriteNullable(json, "code", Code);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    public byte[] NativeBody()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("message", NativeKind);
+            json.WriteStartObject("data");
+            json.WriteString("field_name", Param ?? "");
+            json.WriteString("message", Message);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private sealed class ProblemResult(Problem problem, bool openAi) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = problem.Status;
+            response.ContentType = "application/json";
+            if (problem.RetryAfter is { } retry)
+            {
+                response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            await response.Body.WriteAsync(openAi ? problem.OpenAiBody() : problem.NativeBody());
+        }
+    }
+}
+
+/// <summary>Thrown inside a handler to answer with a problem; the route's filter renders it in the route's envelope.</summary>
+public sealed class ProblemException : Exception
+{
+    public ProblemException(Problem problem) : base(problem?.Message) => Problem = problem!;
+
+    public ProblemException() : this(new Problem(500, null, "error")) { }
+
+    public ProblemException(string message) : this(new Problem(500, null, message)) { }
+
+    public ProblemException(string message, Exception inner) : base(message, inner) => Problem = new Problem(500, null, message);
+
+    public Problem Problem { get; }
+}

@@ -1,0 +1,69 @@
+using Crynux.Bridge.Data;
+using Crynux.Bridge.Engine;
+
+namespace Crynux.Bridge.Api;
+
+/// <summary>The shared path of every task-creating route: idempotency, rate limit, use-limit reservation, admission.</summary>
+public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth)
+{
+    public TaskSubmitter Submitter { get; } = submitter;
+
+    public async Task<ClientTaskRow> AdmitAsync(HttpContext http, ApiKeyRow key, string kind, TaskSpec spec, string? meta = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(key);
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
+        if (idempotencyKey.Length > 255)
+        {
+            throw new ProblemException(Problem.BadRequest("Idempotency-Key", "Idempotency-Key must be at most 255 characters"));
+        }
+        var idem = idempotencyKey.Length > 0 ? idempotencyKey : null;
+        if (idem is not null && await Submitter.Store.GetByIdempotencyKeyAsync(key.Id, idem, http.RequestAborted) is { } earlier)
+        {
+            return Replay(http, earlier, kind);
+        }
+        await auth.CheckRateAsync(http, key);
+        var result = await Submitter.SubmitAsync(new SubmitRequest(key.ClientId, key.Id, kind, spec, idem, Meta: meta), http.RequestAborted);
+        switch (result.Admission)
+        {
+            case Admission.QuotaExceeded:
+                await auth.RefundRateAsync(http, key);
+                throw new ProblemException(auth.QuotaExceeded(key));
+            case Admission.Replayed:
+                await auth.RefundRateAsync(http, key);
+                return Replay(http, result.Task!, kind);
+            default:
+                return result.Task!;
+        }
+    }
+
+    private static ClientTaskRow Replay(HttpContext http, ClientTaskRow earlier, string kind)
+    {
+        if (earlier.Kind != kind)
+        {
+            throw new ProblemException(new Problem(409, "Idempotency-Key", "This Idempotency-Key was used for a different kind of request.", "invalid_request_error", "idempotency_key_reused"));
+        }
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return earlier;
+    }
+
+    /// <summary>Waits for the outcome; a failed task becomes the problem its failure code calls for.</summary>
+    public async Task<ClientTaskRow> WaitForSuccessAsync(ClientTaskRow task, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var done = await Submitter.WaitAsync(task.Id, ct);
+        return done.Status == ClientTaskStatus.Success ? done : throw new ProblemException(FailureProblem(done.Error));
+    }
+
+    public static Problem FailureProblem(string? error)
+    {
+        var text = error ?? "the task ended without a result";
+        return Failure.Code(text) switch
+        {
+            Failure.InsufficientBalance => new Problem(503, null, "The bridge's Relay account cannot pay for this task right now: " + text, "server_error", "insufficient_balance"),
+            Failure.Timeout => new Problem(504, null, "The Crynux Network did not finish the task in time: " + text, "server_error", "timeout"),
+            Failure.RelayRejected => new Problem(502, null, "The Relay refused the task: " + text, "server_error", "relay_rejected"),
+            _ => new Problem(502, null, "The task failed on the Crynux Network: " + text, "server_error", Failure.Code(text) is { Length: > 0 } c ? c : null),
+        };
+    }
+}

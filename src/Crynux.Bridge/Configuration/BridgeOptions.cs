@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Crynux.Bridge.Configuration;
+
+/// <summary>The bridge's configuration: the product's config.yml keys (snake_case), bound from YAML, environment and flags.</summary>
+public sealed class BridgeOptions
+{
+    public string Environment { get; set; } = "release";
+    public DbOptions Db { get; set; } = new();
+    public LogOptions Log { get; set; } = new();
+    public HttpOptions Http { get; set; } = new();
+    [ConfigurationKeyName("data_dir")]
+    public DataDirOptions DataDir { get; set; } = new();
+    public BlockchainOptions Blockchain { get; set; } = new();
+    public RelayOptions Relay { get; set; } = new();
+    public TaskOptions Task { get; set; } = new();
+    public ApiOptions Api { get; set; } = new();
+    public RedisOptions Redis { get; set; } = new();
+    public EngineOptions Engine { get; set; } = new();
+}
+
+public sealed class DbOptions
+{
+    /// <summary>sqlite, mysql or postgres.</summary>
+    public string Driver { get; set; } = "sqlite";
+
+    /// <summary>sqlite: a file path or an ADO.NET string; mysql: a Go DSN or an ADO.NET string; postgres: an ADO.NET string or URL.</summary>
+    public string Connection { get; set; } = "";
+
+    public LogOptions Log { get; set; } = new();
+}
+
+public sealed class LogOptions
+{
+    public string Level { get; set; } = "info";
+    public string Output { get; set; } = "";
+    [ConfigurationKeyName("max_file_size")]
+    public int MaxFileSize { get; set; } = 100;
+    [ConfigurationKeyName("max_days")]
+    public int MaxDays { get; set; } = 30;
+    [ConfigurationKeyName("max_file_num")]
+    public int MaxFileNum { get; set; } = 5;
+}
+
+public sealed class HttpOptions
+{
+    public string Host { get; set; } = "0.0.0.0";
+    public int Port { get; set; } = 5028;
+    [ConfigurationKeyName("max_body_bytes")]
+    public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+}
+
+public sealed class DataDirOptions
+{
+    [ConfigurationKeyName("inference_tasks")]
+    public string InferenceTasks { get; set; } = "data/inference_tasks";
+    [ConfigurationKeyName("inference_tasks_retention_days")]
+    public int InferenceTasksRetentionDays { get; set; } = 30;
+}
+
+public sealed class BlockchainOptions
+{
+    public AccountOptions Account { get; set; } = new();
+}
+
+public sealed class AccountOptions
+{
+    public string Address { get; set; } = "";
+    [ConfigurationKeyName("private_key")]
+    public string PrivateKey { get; set; } = "";
+    [ConfigurationKeyName("private_key_file")]
+    public string PrivateKeyFile { get; set; } = "";
+}
+
+public sealed class RelayOptions
+{
+    [ConfigurationKeyName("base_url")]
+    public string BaseUrl { get; set; } = "https://relay.crynux.io";
+    [ConfigurationKeyName("timeout_seconds")]
+    public int TimeoutSeconds { get; set; } = 30;
+    [ConfigurationKeyName("events_poll_interval_ms")]
+    public int EventsPollIntervalMs { get; set; } = 200;
+    [ConfigurationKeyName("reconcile_interval_seconds")]
+    public int ReconcileIntervalSeconds { get; set; } = 60;
+    [ConfigurationKeyName("max_attempts")]
+    public int MaxAttempts { get; set; } = 3;
+}
+
+public sealed class TaskOptions
+{
+    [ConfigurationKeyName("default_task_version")]
+    public string DefaultTaskVersion { get; set; } = "3.1.0";
+    [ConfigurationKeyName("default_sd_task_fee_cnx")]
+    public decimal DefaultSdTaskFeeCnx { get; set; } = 1.0m;
+    [ConfigurationKeyName("default_sd_xl_task_fee_cnx")]
+    public decimal DefaultSdXlTaskFeeCnx { get; set; } = 2.0m;
+    [ConfigurationKeyName("default_llm_task_fee_cnx")]
+    public decimal DefaultLlmTaskFeeCnx { get; set; } = 5.0m;
+    [ConfigurationKeyName("default_sd_finetune_task_fee_cnx")]
+    public decimal DefaultSdFinetuneTaskFeeCnx { get; set; } = 15.0m;
+    [ConfigurationKeyName("default_llm_max_completion_tokens")]
+    public int DefaultLlmMaxCompletionTokens { get; set; } = 3000;
+    [ConfigurationKeyName("repeat_num")]
+    public int RepeatNum { get; set; } = 1;
+}
+
+public sealed class ApiOptions
+{
+    [ConfigurationKeyName("keep_alive_seconds")]
+    public int KeepAliveSeconds { get; set; } = 15;
+    [ConfigurationKeyName("api_key_lifetime_days")]
+    public int ApiKeyLifetimeDays { get; set; } = 365;
+    [ConfigurationKeyName("default_use_limit")]
+    public long DefaultUseLimit { get; set; } = 20;
+    [ConfigurationKeyName("default_rate_limit")]
+    public long DefaultRateLimit { get; set; } = 60;
+    /// <summary>Base of image URLs (response_format=url); empty means the request's own scheme and host.</summary>
+    [ConfigurationKeyName("public_base_url")]
+    public string PublicBaseUrl { get; set; } = "";
+}
+
+public sealed class RedisOptions
+{
+    /// <summary>StackExchange.Redis configuration string; empty keeps rate limits in memory (per instance).</summary>
+    public string Connection { get; set; } = "";
+}
+
+public sealed class EngineOptions
+{
+    /// <summary>Names this instance in task leases; empty means the host name. Instances sharing a database need distinct ids.</summary>
+    [ConfigurationKeyName("instance_id")]
+    public string InstanceId { get; set; } = "";
+    [ConfigurationKeyName("lease_seconds")]
+    public int LeaseSeconds { get; set; } = 60;
+    public int Workers { get; set; } = 16;
+}

@@ -1,0 +1,139 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Crynux.Bridge.Data;
+
+public sealed class ApiKeyRow
+{
+    public long Id { get; set; }
+    public string ClientId { get; set; } = "";
+    public string KeyHash { get; set; } = "";
+    public string KeyPrefix { get; set; } = "";
+    public string Roles { get; set; } = "";
+    public long UseLimit { get; set; }
+    public long UsedCount { get; set; }
+    public long RateLimit { get; set; }
+    public long ExpiresAt { get; set; }
+    public long? LastUsedAt { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+    public long? DeletedAt { get; set; }
+
+    public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>API keys: one row per client id; only the SHA-256 of a key is stored.</summary>
+public sealed class ApiKeyStore
+{
+    private readonly Database _db;
+
+    public ApiKeyStore(Database db) => _db = db;
+
+    public async Task<ApiKeyRow?> FindByHashAsync(string keyHash, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
+            "SELECT * FROM api_keys WHERE key_hash = @keyHash AND deleted_at IS NULL", new { keyHash }, cancellationToken: ct));
+    }
+
+    public async Task<ApiKeyRow?> FindByClientAsync(string clientId, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
+            "SELECT * FROM api_keys WHERE client_id = @clientId", new { clientId }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Creates the client's key, or rotates its secret. Roles, limits and usage survive a rotation (and a delete), so that
+    /// a client cannot reset its own quota by asking for a new key.
+    /// </summary>
+    public async Task<ApiKeyRow> CreateOrRotateAsync(string clientId, string keyHash, string keyPrefix, long expiresAt, long defaultUseLimit,
+        long defaultRateLimit, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await EnsureClientAsync(connection, tx, clientId, now, ct);
+        var rotated = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET key_hash = @keyHash, key_prefix = @keyPrefix, expires_at = @expiresAt, deleted_at = NULL, updated_at = @now " +
+            "WHERE client_id = @clientId", new { clientId, keyHash, keyPrefix, expiresAt, now }, tx, cancellationToken: ct));
+        if (rotated == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO api_keys (client_id, key_hash, key_prefix, roles, use_limit, used_count, rate_limit, expires_at, created_at, updated_at) " +
+                "VALUES (@clientId, @keyHash, @keyPrefix, '', @defaultUseLimit, 0, @defaultRateLimit, @expiresAt, @now, @now)",
+                new { clientId, keyHash, keyPrefix, defaultUseLimit, defaultRateLimit, expiresAt, now }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return (await FindByClientAsync(clientId, ct))!;
+    }
+
+    private static async Task EnsureClientAsync(DbConnection connection, DbTransaction tx, string clientId, long now, CancellationToken ct)
+    {
+        var exists = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM clients WHERE client_id = @clientId", new { clientId }, tx, cancellationToken: ct));
+        if (exists is null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO clients (client_id, created_at) VALUES (@clientId, @now)", new { clientId, now }, tx, cancellationToken: ct));
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string clientId, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET deleted_at = @now, updated_at = @now WHERE client_id = @clientId AND deleted_at IS NULL",
+            new { clientId, now }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<bool> SetRolesAsync(long id, string roles, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET roles = @roles, updated_at = @now WHERE id = @id", new { id, roles, now }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<bool> SetUseLimitAsync(string clientId, long useLimit, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET use_limit = @useLimit, updated_at = @now WHERE client_id = @clientId AND deleted_at IS NULL",
+            new { clientId, useLimit, now }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<bool> SetRateLimitAsync(string clientId, long rateLimit, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET rate_limit = @rateLimit, updated_at = @now WHERE client_id = @clientId AND deleted_at IS NULL",
+            new { clientId, rateLimit, now }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>Reserves one use inside the caller's transaction: one conditional UPDATE, so concurrent requests never overshoot.</summary>
+    public static async Task<bool> TryReserveUseAsync(DbConnection connection, DbTransaction tx, long id, long now)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET used_count = used_count + 1, last_used_at = @now WHERE id = @id AND deleted_at IS NULL " +
+            "AND (use_limit <= 0 OR used_count < use_limit)", new { id, now }, tx)) > 0;
+    }
+
+    /// <summary>Records a management signature; false when it was already used (a replay).</summary>
+    public async Task<bool> TryUseSignatureAsync(string signatureHash, long expiresAt, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM used_signatures WHERE expires_at < @now", new { now }, cancellationToken: ct));
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO used_signatures (signature_hash, expires_at) VALUES (@signatureHash, @expiresAt)",
+                new { signatureHash, expiresAt }, cancellationToken: ct));
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+}

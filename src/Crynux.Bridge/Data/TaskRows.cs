@@ -1,0 +1,130 @@
+namespace Crynux.Bridge.Data;
+
+/// <summary>The bridge's view of one Relay task (values as the upstream bridge numbers them, so raw-API clients keep working).</summary>
+public enum InferenceStatus
+{
+    Pending = 0,
+    Created = 1,
+    Started = 2,
+    ParamsUploaded = 3,
+    ScoreReady = 4,
+    ErrorReported = 5,
+    Validated = 6,
+    EndAborted = 7,
+    EndGroupRefund = 8,
+    EndInvalidated = 9,
+    EndSuccess = 10,
+    ResultDownloaded = 11,
+}
+
+public enum TaskType
+{
+    StableDiffusion = 0,
+    Llm = 1,
+    StableDiffusionFinetune = 2,
+}
+
+public static class Stages
+{
+    /// <summary>How far a task has come; a status update never moves a task to a lower stage (events can arrive late).</summary>
+    public static int Of(InferenceStatus status) => status switch
+    {
+        InferenceStatus.Pending => 0,
+        InferenceStatus.Created => 1,
+        InferenceStatus.Started or InferenceStatus.ParamsUploaded => 2,
+        InferenceStatus.ScoreReady or InferenceStatus.ErrorReported => 3,
+        InferenceStatus.Validated => 4,
+        InferenceStatus.EndSuccess => 5,
+        InferenceStatus.EndAborted or InferenceStatus.EndGroupRefund or InferenceStatus.EndInvalidated => 6,
+        _ => 7,
+    };
+
+    /// <summary>Stage 6 and up: nothing more will happen to the task (a download that gave up is also put here).</summary>
+    public const int Finished = 6;
+}
+
+public static class ClientTaskStatus
+{
+    public const string Running = "running";
+    public const string Success = "success";
+    public const string Failed = "failed";
+}
+
+public static class ClientTaskKind
+{
+    public const string Chat = "chat";
+    public const string Completion = "completion";
+    public const string Image = "image";
+    public const string Raw = "raw";
+}
+
+/// <summary>One client request: one or more Relay tasks (repeats and validation members) and one outcome.</summary>
+public sealed class ClientTaskRow
+{
+    public long Id { get; set; }
+    public string PublicId { get; set; } = "";
+    public string ClientId { get; set; } = "";
+    public long? ApiKeyId { get; set; }
+    public string Kind { get; set; } = "";
+    public string Status { get; set; } = ClientTaskStatus.Running;
+    public string? Error { get; set; }
+    public string? IdempotencyKey { get; set; }
+    public int FailedCount { get; set; }
+    public long? ResultTaskId { get; set; }
+    public int QuotaReserved { get; set; }
+    public int IsOpen { get; set; } = 1;
+    public string? LeaseOwner { get; set; }
+    public long LeaseExpiresAt { get; set; }
+    public string? Meta { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+    public long? FinishedAt { get; set; }
+}
+
+public sealed class InferenceTaskRow
+{
+    public long Id { get; set; }
+    public long ClientTaskId { get; set; }
+    public long? GroupId { get; set; }
+    public int IsValidation { get; set; }
+    public string TaskArgs { get; set; } = "";
+    public int TaskType { get; set; }
+    public string TaskModelIds { get; set; } = "";
+    public string TaskVersion { get; set; } = "";
+    public string TaskFee { get; set; } = "0";
+    public long MinVram { get; set; }
+    public string RequiredGpu { get; set; } = "";
+    public long RequiredGpuVram { get; set; }
+    public long TaskSize { get; set; } = 1;
+    public long Timeout { get; set; }
+    public int Status { get; set; }
+    public int Stage { get; set; }
+    public string TaskId { get; set; } = "";
+    public string Nonce { get; set; } = "";
+    public string TaskIdCommitment { get; set; } = "";
+    public long Sequence { get; set; }
+    public string SamplingSeed { get; set; } = "";
+    public string VrfProof { get; set; } = "";
+    public string VrfNumber { get; set; } = "";
+    public int? NeedValidation { get; set; }
+    public string SelectedNode { get; set; } = "";
+    public int AbortReason { get; set; }
+    public int TaskError { get; set; }
+    public int ValidateSent { get; set; }
+    public int CancelSent { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+    public long? RelayCreatedAt { get; set; }
+    public long? DownloadedAt { get; set; }
+
+    public InferenceStatus State => (InferenceStatus)Status;
+
+    public TaskType Type => (TaskType)TaskType;
+
+    public bool IsFinished => Stage >= Stages.Finished;
+
+    public IReadOnlyList<string> ModelIds => TaskModelIds.Split(';', StringSplitOptions.RemoveEmptyEntries);
+}

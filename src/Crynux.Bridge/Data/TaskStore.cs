@@ -1,0 +1,344 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Crynux.Bridge.Data;
+
+/// <summary>Client tasks and their Relay tasks. Every status write is conditional on the stage, so late events never move a task back.</summary>
+public sealed class TaskStore
+{
+    private const string InferenceColumns =
+        "client_task_id, group_id, is_validation, task_args, task_type, task_model_ids, task_version, task_fee, min_vram, required_gpu, " +
+        "required_gpu_vram, task_size, timeout, status, stage, task_id, nonce, task_id_commitment, sequence, sampling_seed, vrf_proof, " +
+        "vrf_number, need_validation, selected_node, abort_reason, task_error, validate_sent, cancel_sent, attempts, last_error, created_by, " +
+        "created_at, updated_at";
+
+    private const string InferenceValues =
+        "@ClientTaskId, @GroupId, @IsValidation, @TaskArgs, @TaskType, @TaskModelIds, @TaskVersion, @TaskFee, @MinVram, @RequiredGpu, " +
+        "@RequiredGpuVram, @TaskSize, @Timeout, @Status, @Stage, @TaskId, @Nonce, @TaskIdCommitment, @Sequence, @SamplingSeed, @VrfProof, " +
+        "@VrfNumber, @NeedValidation, @SelectedNode, @AbortReason, @TaskError, @ValidateSent, @CancelSent, @Attempts, @LastError, @CreatedBy, " +
+        "@CreatedAt, @UpdatedAt";
+
+    private readonly Database _db;
+
+    static TaskStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public TaskStore(Database db) => _db = db;
+
+    public Database Database => _db;
+
+    /// <summary>
+    /// Inserts a client task with its Relay tasks in one transaction. <paramref name="admit"/> runs first inside it (the use-limit
+    /// reservation); when it returns false nothing is written and null comes back.
+    /// </summary>
+    public async Task<ClientTaskRow?> InsertAsync(ClientTaskRow task, IReadOnlyList<InferenceTaskRow> members,
+        Func<DbConnection, DbTransaction, Task<bool>>? admit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(members);
+        await using var connection = await _db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (admit is not null && !await admit(connection, tx))
+        {
+            await tx.RollbackAsync(ct);
+            return null;
+        }
+        task.Id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO client_tasks (public_id, client_id, api_key_id, kind, status, error, idempotency_key, failed_count, result_task_id, " +
+            "quota_reserved, is_open, lease_owner, lease_expires_at, meta, created_at, updated_at) VALUES (@PublicId, @ClientId, @ApiKeyId, @Kind, " +
+            "@Status, @Error, @IdempotencyKey, @FailedCount, @ResultTaskId, @QuotaReserved, @IsOpen, @LeaseOwner, @LeaseExpiresAt, @Meta, " +
+            "@CreatedAt, @UpdatedAt)" + _db.ReturningId, task, tx, cancellationToken: ct));
+        foreach (var member in members)
+        {
+            member.ClientTaskId = task.Id;
+            await InsertInferenceAsync(connection, tx, member, ct);
+        }
+        await tx.CommitAsync(ct);
+        return task;
+    }
+
+    private async Task InsertInferenceAsync(DbConnection connection, DbTransaction? tx, InferenceTaskRow member, CancellationToken ct) =>
+        member.Id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"INSERT INTO inference_tasks ({InferenceColumns}) VALUES ({InferenceValues})" + _db.ReturningId, member, tx, cancellationToken: ct));
+
+    /// <summary>Adds the two validation members of a group and marks the original's group, once (a second call adds nothing).</summary>
+    public async Task<bool> AddValidationMembersAsync(InferenceTaskRow original, IReadOnlyList<InferenceTaskRow> members, long now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(members);
+        await using var connection = await _db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var marked = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE inference_tasks SET group_id = @Id, updated_at = @now WHERE id = @Id AND group_id IS NULL",
+            new { original.Id, now }, tx, cancellationToken: ct));
+        if (marked == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        foreach (var member in members)
+        {
+            member.GroupId = original.Id;
+            await InsertInferenceAsync(connection, tx, member, ct);
+        }
+        await tx.CommitAsync(ct);
+        original.GroupId = original.Id;
+        return true;
+    }
+
+    public async Task<ClientTaskRow?> GetClientTaskAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ClientTaskRow>(new CommandDefinition(
+            "SELECT * FROM client_tasks WHERE id = @id", new { id }, cancellationToken: ct));
+    }
+
+    public async Task<ClientTaskRow?> GetClientTaskByPublicIdAsync(string publicId, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ClientTaskRow>(new CommandDefinition(
+            "SELECT * FROM client_tasks WHERE public_id = @publicId", new { publicId }, cancellationToken: ct));
+    }
+
+    public async Task<ClientTaskRow?> GetByIdempotencyKeyAsync(long apiKeyId, string key, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ClientTaskRow>(new CommandDefinition(
+            "SELECT * FROM client_tasks WHERE api_key_id = @apiKeyId AND idempotency_key = @key", new { apiKeyId, key }, cancellationToken: ct));
+    }
+
+    public async Task<List<InferenceTaskRow>> GetMembersAsync(long clientTaskId, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<InferenceTaskRow>(new CommandDefinition(
+            "SELECT * FROM inference_tasks WHERE client_task_id = @clientTaskId ORDER BY id", new { clientTaskId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<InferenceTaskRow?> GetInferenceTaskAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<InferenceTaskRow>(new CommandDefinition(
+            "SELECT * FROM inference_tasks WHERE id = @id", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Records the Relay's answer to create: sequence and sampling seed, and the Created status.</summary>
+    public async Task MarkCreatedAsync(InferenceTaskRow task, long sequence, string samplingSeed, long now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        await using var connection = await _db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE inference_tasks SET sequence = @sequence, sampling_seed = @samplingSeed, relay_created_at = @now, attempts = 0, last_error = NULL, " +
+            "status = CASE WHEN stage < 1 THEN 1 ELSE status END, stage = CASE WHEN stage < 1 THEN 1 ELSE stage END, updated_at = @now " +
+            "WHERE id = @Id", new { task.Id, sequence, samplingSeed, now }, cancellationToken: ct));
+        task.Sequence = sequence;
+        task.SamplingSeed = samplingSeed;
+        if (task.Stage < 1)
+        {
+            task.Status = (int)InferenceStatus.Created;
+            task.Stage = 1;
+        }
+    }
+
+    public async Task SaveVrfAsync(InferenceTaskRow task, string proof, string number, bool needValidation, long now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        await using var connection = await _db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE inference_tasks SET vrf_proof = @proof, vrf_number = @number, need_validation = @need, updated_at = @now WHERE id = @Id",
+            new { task.Id, proof, number, need = needValidation ? 1 : 0, now }, cancellationToken: ct));
+        task.VrfProof = proof;
+        task.VrfNumber = number;
+        task.NeedValidation = needValidation ? 1 : 0;
+    }
+
+    /// <summary>Moves a task forward (never back). Returns whether the row changed.</summary>
+    public async Task<bool> AdvanceAsync(long id, InferenceStatus status, TaskUpdate update, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await AdvanceAsync(connection, "id = @key", id, status, update, now, ct) > 0;
+    }
+
+    /// <summary>Applies a Relay event to the task with this commitment; returns its client task id when the row changed.</summary>
+    public async Task<long?> AdvanceByCommitmentAsync(string commitment, InferenceStatus status, TaskUpdate update, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        if (await AdvanceAsync(connection, "task_id_commitment = @key", commitment, status, update, now, ct) == 0)
+        {
+            return null;
+        }
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT client_task_id FROM inference_tasks WHERE task_id_commitment = @commitment", new { commitment }, cancellationToken: ct));
+    }
+
+    private static Task<int> AdvanceAsync(DbConnection connection, string where, object key, InferenceStatus status, TaskUpdate update, long now, CancellationToken ct)
+    {
+        var stage = Stages.Of(status);
+        // Same-stage updates are allowed so that ScoreReady can still learn its node; lower stages are ignored.
+        return connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE inference_tasks SET status = @status, stage = @stage, " +
+            "selected_node = CASE WHEN @selectedNode IS NULL OR @selectedNode = '' THEN selected_node ELSE @selectedNode END, " +
+            "abort_reason = CASE WHEN @abortReason IS NULL THEN abort_reason ELSE @abortReason END, " +
+            "task_error = CASE WHEN @taskError IS NULL THEN task_error ELSE @taskError END, " +
+            "last_error = CASE WHEN @lastError IS NULL THEN last_error ELSE @lastError END, " +
+            "validate_sent = CASE WHEN @validateSent = 1 THEN 1 ELSE validate_sent END, " +
+            "downloaded_at = CASE WHEN @status = 11 THEN @now ELSE downloaded_at END, updated_at = @now " +
+            $"WHERE {where} AND (stage < @stage OR (stage = @stage AND status = @status))",
+            new
+            {
+                key, status = (int)status, stage, selectedNode = update.SelectedNode, abortReason = update.AbortReason, taskError = update.TaskError,
+                lastError = update.LastError, validateSent = update.ValidateSent ? 1 : 0, now,
+            }, cancellationToken: ct));
+    }
+
+    /// <summary>Marks a task as finished without changing its status (a download that gave up, a group that cannot validate).</summary>
+    public async Task GiveUpAsync(long id, string error, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE inference_tasks SET stage = 6, last_error = @error, updated_at = @now WHERE id = @id AND stage < 6",
+            new { id, error = Truncate(error), now }, cancellationToken: ct));
+    }
+
+    public async Task SetFlagsAsync(long id, bool? validateSent = null, bool? cancelSent = null, int? attempts = null, string? lastError = null,
+        long now = 0, CancellationToken ct = default)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE inference_tasks SET validate_sent = COALESCE(@validateSent, validate_sent), cancel_sent = COALESCE(@cancelSent, cancel_sent), " +
+            "attempts = COALESCE(@attempts, attempts), last_error = COALESCE(@lastError, last_error), updated_at = @now WHERE id = @id",
+            new
+            {
+                id, validateSent = validateSent is null ? (int?)null : validateSent.Value ? 1 : 0,
+                cancelSent = cancelSent is null ? (int?)null : cancelSent.Value ? 1 : 0, attempts, lastError = lastError is null ? null : Truncate(lastError), now,
+            }, cancellationToken: ct));
+    }
+
+    /// <summary>Ends a client task once: success with its result, or failure giving back its use-limit reservation.</summary>
+    public async Task<bool> FinishClientTaskAsync(ClientTaskRow task, string status, long? resultTaskId, string? error, int failedCount, long now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        await using var connection = await _db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE client_tasks SET status = @status, result_task_id = @resultTaskId, error = @error, failed_count = @failedCount, " +
+            "finished_at = @now, updated_at = @now, quota_reserved = 0 WHERE id = @Id AND status = 'running'",
+            new { task.Id, status, resultTaskId, error = error is null ? null : Truncate(error), failedCount, now }, tx, cancellationToken: ct));
+        if (changed > 0 && status == ClientTaskStatus.Failed && task.QuotaReserved > 0 && task.ApiKeyId is { } keyId)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE api_keys SET used_count = used_count - 1 WHERE id = @keyId AND used_count > 0", new { keyId }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return changed > 0;
+    }
+
+    public async Task CloseClientTaskAsync(long id, long now, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE client_tasks SET is_open = 0, lease_owner = NULL, updated_at = @now WHERE id = @id", new { id, now }, cancellationToken: ct));
+    }
+
+    /// <summary>Extends every lease this instance holds; returns how many.</summary>
+    public async Task<int> RenewLeasesAsync(string owner, long expiresAt, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE client_tasks SET lease_expires_at = @expiresAt WHERE is_open = 1 AND lease_owner = @owner", new { owner, expiresAt }, cancellationToken: ct));
+    }
+
+    /// <summary>Takes open client tasks whose lease is free, expired or already ours (a restart with the same instance id).</summary>
+    public async Task<List<long>> ClaimAsync(string owner, long now, long expiresAt, int limit, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        var candidates = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM client_tasks WHERE is_open = 1 AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now) " +
+            "ORDER BY id LIMIT " + limit, new { owner, now }, cancellationToken: ct))).AsList();
+        var claimed = new List<long>();
+        foreach (var id in candidates)
+        {
+            var taken = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE client_tasks SET lease_owner = @owner, lease_expires_at = @expiresAt WHERE id = @id AND is_open = 1 " +
+                "AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now)", new { id, owner, now, expiresAt }, cancellationToken: ct));
+            if (taken > 0)
+            {
+                claimed.Add(id);
+            }
+        }
+        return claimed;
+    }
+
+    public async Task<List<(string Commitment, long ClientTaskId)>> OpenCommitmentsAsync(long clientTaskId, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(string, long)>(new CommandDefinition(
+            "SELECT task_id_commitment, client_task_id FROM inference_tasks WHERE client_task_id = @clientTaskId AND stage < 6",
+            new { clientTaskId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<string?> GetStateAsync(string name, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT value FROM engine_state WHERE name = @name", new { name }, cancellationToken: ct));
+    }
+
+    public async Task SetStateAsync(string name, string value, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE engine_state SET value = @value WHERE name = @name", new { name, value }, cancellationToken: ct));
+        if (updated == 0)
+        {
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO engine_state (name, value) VALUES (@name, @value)", new { name, value }, cancellationToken: ct));
+            }
+            catch (DbException)
+            {
+                // Inserted by another instance at the same moment: it holds a value at least as new.
+            }
+        }
+    }
+
+    public async Task<TaskCounts> CountAsync(long sinceMs, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.QuerySingleAsync<TaskCounts>(new CommandDefinition(
+            "SELECT COUNT(*) AS total, " +
+            "COALESCE(SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), 0) AS success, " +
+            "COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed, " +
+            "COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running, " +
+            "COALESCE(SUM(CASE WHEN status = 'success' THEN finished_at - created_at ELSE 0 END), 0) AS success_ms " +
+            "FROM client_tasks WHERE created_at >= @sinceMs", new { sinceMs }, cancellationToken: ct));
+    }
+
+    public async Task<List<ClientTaskRow>> ListClientTasksAsync(string? clientId, int limit, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ClientTaskRow>(new CommandDefinition(
+            "SELECT * FROM client_tasks WHERE (@clientId IS NULL OR client_id = @clientId) ORDER BY id DESC LIMIT " + limit,
+            new { clientId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    internal static string Truncate(string text) => text.Length <= 3900 ? text : text[..3900];
+}
+
+/// <summary>Optional fields that come with a status change.</summary>
+public sealed record TaskUpdate(string? SelectedNode = null, int? AbortReason = null, int? TaskError = null, string? LastError = null, bool ValidateSent = false)
+{
+    public static TaskUpdate None { get; } = new();
+}
+
+/// <summary>Decimals, because SUM is DECIMAL on MySQL and NUMERIC on PostgreSQL.</summary>
+public sealed class TaskCounts
+{
+    public decimal Total { get; set; }
+    public decimal Success { get; set; }
+    public decimal Failed { get; set; }
+    public decimal Running { get; set; }
+    public decimal SuccessMs { get; set; }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+
+namespace Crynux.Bridge.Engine;
+
+/// <summary>
+/// What this instance is driving, in memory: the commitments it owns (to pick its rows out of the network-wide event
+/// stream), which client tasks want a GET resync, and when each Relay task last changed (for stage latencies and the sweep).
+/// </summary>
+public sealed class OpenTasks
+{
+    private readonly ConcurrentDictionary<string, long> _clientTaskByCommitment = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, byte> _clientTasks = new();
+    private readonly ConcurrentDictionary<long, byte> _syncRequested = new();
+    private readonly ConcurrentDictionary<string, Activity> _activity = new(StringComparer.Ordinal);
+
+    public int ClientTaskCount => _clientTasks.Count;
+
+    public int CommitmentCount => _clientTaskByCommitment.Count;
+
+    public bool IsEmpty => _clientTasks.IsEmpty;
+
+    public IEnumerable<long> ClientTasks => _clientTasks.Keys;
+
+    public void Add(string commitment, long clientTaskId, long nowMs)
+    {
+        _clientTasks.TryAdd(clientTaskId, 0);
+        if (_clientTaskByCommitment.TryAdd(commitment, clientTaskId))
+        {
+            _activity[commitment] = new Activity(nowMs, nowMs, 0);
+        }
+    }
+
+    public bool TryGetClientTask(string commitment, out long clientTaskId) => _clientTaskByCommitment.TryGetValue(commitment, out clientTaskId);
+
+    public void RemoveCommitment(string commitment)
+    {
+        _clientTaskByCommitment.TryRemove(commitment, out _);
+        _activity.TryRemove(commitment, out _);
+    }
+
+    public void RemoveClientTask(long clientTaskId)
+    {
+        _clientTasks.TryRemove(clientTaskId, out _);
+        _syncRequested.TryRemove(clientTaskId, out _);
+        foreach (var (commitment, owner) in _clientTaskByCommitment)
+        {
+            if (owner == clientTaskId)
+            {
+                RemoveCommitment(commitment);
+            }
+        }
+    }
+
+    /// <summary>Notes a Relay state change of this task; returns the time of the previous one.</summary>
+    public long Touch(string commitment, long nowMs)
+    {
+        var previous = _activity.TryGetValue(commitment, out var a) ? a.ChangedAt : nowMs;
+        _activity[commitment] = new Activity(nowMs, nowMs, 0);
+        return previous;
+    }
+
+    public long LastChange(string commitment, long nowMs) => _activity.TryGetValue(commitment, out var a) ? a.ChangedAt : nowMs;
+
+    public void RequestSync(long clientTaskId) => _syncRequested.TryAdd(clientTaskId, 0);
+
+    public bool TakeSync(long clientTaskId) => _syncRequested.TryRemove(clientTaskId, out _);
+
+    /// <summary>
+    /// Client tasks with a Relay task that has not changed for a while: the event stream may have missed it. The wait doubles
+    /// after each resync of the same task (up to 16×), so a long-running task costs few extra GETs.
+    /// </summary>
+    public List<long> Stale(long nowMs, long intervalMs)
+    {
+        var stale = new HashSet<long>();
+        foreach (var (commitment, activity) in _activity)
+        {
+            var wait = intervalMs << Math.Min(activity.Resyncs, 4);
+            if (nowMs - activity.CheckedAt >= wait && _clientTaskByCommitment.TryGetValue(commitment, out var owner))
+            {
+                _activity[commitment] = activity with { CheckedAt = nowMs, Resyncs = activity.Resyncs + 1 };
+                stale.Add(owner);
+            }
+        }
+        return [.. stale];
+    }
+
+    private readonly record struct Activity(long ChangedAt, long CheckedAt, int Resyncs);
+}

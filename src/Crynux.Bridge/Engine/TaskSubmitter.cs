@@ -1,0 +1,153 @@
+using System.Data.Common;
+using System.Numerics;
+using System.Security.Cryptography;
+using Crynux.Bridge.Data;
+using Crynux.Crypto;
+
+namespace Crynux.Bridge.Engine;
+
+/// <summary>What to run on the network for one client request.</summary>
+public sealed record TaskSpec(
+    TaskType Type, string TaskArgs, IReadOnlyList<string> ModelIds, long MinVram, string RequiredGpu, long RequiredGpuVram,
+    long TaskSize, string TaskVersion, BigInteger FeeWei, long Timeout = 0, int RepeatNum = 1);
+
+public sealed record SubmitRequest(string ClientId, long? ApiKeyId, string Kind, TaskSpec Spec, string? IdempotencyKey = null,
+    bool ReserveUse = true, string? Meta = null);
+
+public enum Admission
+{
+    Admitted,
+    /// <summary>The Idempotency-Key was seen before: the first request's task is returned and nothing is spent.</summary>
+    Replayed,
+    QuotaExceeded,
+}
+
+public sealed record SubmitResult(Admission Admission, ClientTaskRow? Task);
+
+/// <summary>The service API the client endpoints use: admit a task (reserving a use atomically), then wait for its outcome.</summary>
+public sealed class TaskSubmitter
+{
+    private readonly TaskStore _store;
+    private readonly TaskEngine _engine;
+    private readonly TaskSignals _signals;
+    private readonly TimeProvider _time;
+    private readonly string _instanceId;
+
+    public TaskSubmitter(TaskStore store, TaskEngine engine, TaskSignals signals, TimeProvider time, EngineIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        _store = store;
+        _engine = engine;
+        _signals = signals;
+        _time = time;
+        _instanceId = identity.InstanceId;
+    }
+
+    public TaskStore Store => _store;
+
+    public async Task<SubmitResult> SubmitAsync(SubmitRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.IdempotencyKey is { } key && request.ApiKeyId is { } keyId && await _store.GetByIdempotencyKeyAsync(keyId, key, ct) is { } earlier)
+        {
+            return new SubmitResult(Admission.Replayed, earlier);
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var task = new ClientTaskRow
+        {
+            PublicId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            ClientId = request.ClientId,
+            ApiKeyId = request.ApiKeyId,
+            Kind = request.Kind,
+            IdempotencyKey = request.IdempotencyKey,
+            QuotaReserved = request.ReserveUse && request.ApiKeyId is not null ? 1 : 0,
+            LeaseOwner = _instanceId,
+            LeaseExpiresAt = _engine.NewLeaseExpiry(),
+            Meta = request.Meta,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var members = Enumerable.Range(0, Math.Max(1, request.Spec.RepeatNum)).Select(_ => NewMember(request.Spec, now)).ToList();
+        Func<DbConnection, DbTransaction, Task<bool>>? admit = task.QuotaReserved == 1
+            ? (connection, tx) => ApiKeyStore.TryReserveUseAsync(connection, tx, request.ApiKeyId!.Value, now)
+            : null;
+        ClientTaskRow? inserted;
+        try
+        {
+            inserted = await _store.InsertAsync(task, members, admit, ct);
+        }
+        catch (DbException) when (request.IdempotencyKey is not null && request.ApiKeyId is not null)
+        {
+            // The same key raced in on another request (the unique index refused this one): that one won, return its task.
+            var winner = await _store.GetByIdempotencyKeyAsync(request.ApiKeyId.Value, request.IdempotencyKey, ct);
+            if (winner is null)
+            {
+                throw;
+            }
+            return new SubmitResult(Admission.Replayed, winner);
+        }
+        if (inserted is null)
+        {
+            return new SubmitResult(Admission.QuotaExceeded, null);
+        }
+        _engine.Accept(inserted.Id, members.Select(m => m.TaskIdCommitment));
+        return new SubmitResult(Admission.Admitted, inserted);
+    }
+
+    private InferenceTaskRow NewMember(TaskSpec spec, long now)
+    {
+        var taskId = Hex.Encode(TaskIdentity.NewTaskId());
+        var nonce = Hex.Encode(TaskIdentity.NewNonce());
+        return new InferenceTaskRow
+        {
+            TaskArgs = spec.TaskArgs,
+            TaskType = (int)spec.Type,
+            TaskModelIds = string.Join(';', spec.ModelIds),
+            TaskVersion = spec.TaskVersion,
+            TaskFee = spec.FeeWei.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            MinVram = spec.MinVram,
+            RequiredGpu = spec.RequiredGpu,
+            RequiredGpuVram = spec.RequiredGpuVram,
+            TaskSize = spec.TaskSize,
+            Timeout = spec.Timeout,
+            TaskId = taskId,
+            Nonce = nonce,
+            TaskIdCommitment = TaskIdentity.CommitmentHex(taskId, nonce),
+            CreatedBy = _instanceId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>Waits until the client task has an outcome. Cancelling the wait (a client gone) leaves the task running.</summary>
+    public async Task<ClientTaskRow> WaitAsync(long clientTaskId, CancellationToken ct)
+    {
+        _signals.Enter();
+        try
+        {
+            while (true)
+            {
+                var signal = _signals.Register(clientTaskId);
+                var task = await _store.GetClientTaskAsync(clientTaskId, ct) ?? throw new InvalidOperationException($"client task {clientTaskId} vanished");
+                if (task.Status != ClientTaskStatus.Running)
+                {
+                    return task;
+                }
+                try
+                {
+                    // The signal is in-process; the slow re-read covers a task finished by another instance after a takeover.
+                    await signal.WaitAsync(TimeSpan.FromSeconds(60), _time, ct);
+                }
+                catch (TimeoutException)
+                {
+                    // Read the state again.
+                }
+            }
+        }
+        finally
+        {
+            _signals.Leave();
+        }
+    }
+}

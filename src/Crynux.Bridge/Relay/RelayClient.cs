@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crynux.Bridge.Configuration;
+using Crynux.Bridge.Observability;
+using Crynux.Crypto;
+
+namespace Crynux.Bridge.Relay;
+
+/// <summary>
+/// The typed client of the Crynux Relay: signs every request with the wallet key (Crynux.Crypto), parses the envelopes into
+/// results or <see cref="RelayException"/>, and retries transient failures with jittered backoff.
+/// </summary>
+public sealed class RelayClient
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly HttpClient _http;
+    private readonly EthKey _key;
+    private readonly RelayClock _clock;
+    private readonly TimeProvider _time;
+    private readonly BridgeMetrics _metrics;
+    private readonly int _maxAttempts;
+
+    public RelayClient(HttpClient http, EthKey key, RelayClock clock, TimeProvider time, BridgeMetrics metrics, RelayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _http = http;
+        _key = key;
+        _clock = clock;
+        _time = time;
+        _metrics = metrics;
+        _maxAttempts = options.MaxAttempts;
+    }
+
+    public string Address => _key.Address;
+
+    public async Task<RelayTask> CreateTaskAsync(CreateTaskRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var signed = new JsonObject
+        {
+            ["task_id_commitment"] = request.TaskIdCommitment,
+            ["task_args"] = request.TaskArgs,
+            ["task_type"] = request.TaskType,
+            ["nonce"] = request.Nonce,
+            ["task_model_ids"] = new JsonArray([.. request.TaskModelIds.Select(id => (JsonNode?)JsonValue.Create(id))]),
+            ["min_vram"] = request.MinVram,
+            ["required_gpu"] = request.RequiredGpu,
+            ["required_gpu_vram"] = request.RequiredGpuVram,
+            ["task_version"] = request.TaskVersion,
+            ["task_size"] = request.TaskSize,
+            ["task_fee"] = request.TaskFeeWei,
+        };
+        if (request.Timeout > 0)
+        {
+            signed["timeout"] = request.Timeout;
+        }
+        return await SendAsync("create", () =>
+        {
+            var (timestamp, signature) = Sign(signed);
+            var form = new List<KeyValuePair<string, string>>
+            {
+                new("task_args", request.TaskArgs),
+                new("task_type", Num(request.TaskType)),
+                new("nonce", request.Nonce),
+                new("min_vram", Num(request.MinVram)),
+                new("required_gpu", request.RequiredGpu),
+                new("required_gpu_vram", Num(request.RequiredGpuVram)),
+                new("task_version", request.TaskVersion),
+                new("task_size", Num(request.TaskSize)),
+                new("task_fee", request.TaskFeeWei),
+                new("timestamp", Num(timestamp)),
+                new("signature", signature),
+            };
+            form.AddRange(request.TaskModelIds.Select(id => new KeyValuePair<string, string>("task_model_ids", id)));
+            if (request.Timeout > 0)
+            {
+                form.Add(new("timeout", Num(request.Timeout)));
+            }
+            return new HttpRequestMessage(HttpMethod.Post, $"v1/inference_tasks/{request.TaskIdCommitment}") { Content = new FormUrlEncodedContent(form) };
+        }, ReadData<RelayTask>, ct);
+    }
+
+    public Task<RelayTask> GetTaskAsync(string commitment, CancellationToken ct) =>
+        SendAsync("get_task", () => SignedGet($"v1/inference_tasks/{commitment}", new JsonObject { ["task_id_commitment"] = commitment }), ReadData<RelayTask>, ct);
+
+    public Task ValidateAsync(IReadOnlyList<string> commitments, string taskId, string vrfProof, string publicKey, CancellationToken ct)
+    {
+        var signed = new JsonObject
+        {
+            ["task_id_commitments"] = new JsonArray([.. commitments.Select(c => (JsonNode?)JsonValue.Create(c))]),
+            ["task_id"] = taskId,
+            ["vrf_proof"] = vrfProof,
+            ["public_key"] = publicKey,
+        };
+        return SendAsync("validate", () => SignedJsonPost("v1/inference_tasks/validate", signed), ReadNothing, ct);
+    }
+
+    public Task AbortAsync(string commitment, CancellationToken ct)
+    {
+        var signed = new JsonObject { ["abort_reason"] = 7, ["task_id_commitment"] = commitment };
+        return SendAsync("abort", () => SignedJsonPost($"v1/inference_tasks/{commitment}/abort_reason", signed), ReadNothing, ct);
+    }
+
+    /// <summary>Downloads result file <paramref name="index"/> (or the checkpoint when index is null) into <paramref name="path"/>, atomically.</summary>
+    public Task DownloadResultAsync(string commitment, int? index, string path, CancellationToken ct)
+    {
+        var signed = index is { } i
+            ? new JsonObject { ["index"] = i.ToString(CultureInfo.InvariantCulture), ["task_id_commitment"] = commitment }
+            : new JsonObject { ["task_id_commitment"] = commitment };
+        var route = index is { } n ? $"v1/inference_tasks/{commitment}/results/{n.ToString(CultureInfo.InvariantCulture)}" : $"v1/inference_tasks/{commitment}/results/checkpoint";
+        return SendAsync("download", () => SignedGet(route, signed), async (response, token) =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = path + ".part";
+            await using (var file = File.Create(temporary))
+            {
+                await response.Content.CopyToAsync(file, token);
+            }
+            File.Move(temporary, path, overwrite: true);
+            return true;
+        }, ct);
+    }
+
+    public Task<RelayNode> GetNodeAsync(string address, CancellationToken ct) =>
+        SendAsync("node", () => new HttpRequestMessage(HttpMethod.Get, $"v1/node/{address}"), ReadData<RelayNode>, ct);
+
+    public Task<RelayNodeNumbers> GetNodeNumbersAsync(CancellationToken ct) =>
+        SendAsync("nodes_number", () => new HttpRequestMessage(HttpMethod.Get, "v1/network/nodes/number"), ReadData<RelayNodeNumbers>, ct);
+
+    public Task<long> GetQueuedCountAsync(CancellationToken ct) =>
+        SendAsync("queue_count", () => new HttpRequestMessage(HttpMethod.Get, "v1/stats/queue/count"), ReadData<long>, ct);
+
+    /// <summary>The wallet's Relay account balance in wei (v2: the checksummed address in the path is the signer).</summary>
+    public async Task<System.Numerics.BigInteger> GetBalanceAsync(CancellationToken ct)
+    {
+        var text = await SendAsync("balance",
+            () => SignedGet($"v2/relay_account/{_key.Address}/balance", new JsonObject { ["address"] = _key.Address }), ReadData<JsonElement>, ct);
+        var digits = text.ValueKind == JsonValueKind.String ? text.GetString()! : text.GetRawText();
+        return System.Numerics.BigInteger.Parse(digits, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads the Relay's clock and updates the skew estimate used for signatures.</summary>
+    public async Task<long> SyncClockAsync(CancellationToken ct)
+    {
+        var sent = _time.GetUtcNow();
+        var now = await SendAsync("now", () => new HttpRequestMessage(HttpMethod.Get, "v1/now"), ReadData<JsonElement>, ct);
+        var relayNow = now.GetProperty("now").GetInt64();
+        _clock.Update(relayNow, sent, _time.GetUtcNow());
+        return relayNow;
+    }
+
+    public Task<List<RelayEvent>> GetEventsAsync(long start, int limit, CancellationToken ct) =>
+        SendAsync("events", () => new HttpRequestMessage(HttpMethod.Get,
+            $"v1/events?start={Num(start)}&limit={Num(limit)}"), ReadData<List<RelayEvent>>, ct);
+
+    public Task<long> GetCurrentEventIdAsync(CancellationToken ct) =>
+        SendAsync("events_current_id", () => new HttpRequestMessage(HttpMethod.Get, "v1/events/current_id"), ReadData<long>, ct);
+
+    private (long Timestamp, string Signature) Sign(JsonObject signed)
+    {
+        var timestamp = _clock.UnixNow();
+        return (timestamp, SignedRequest.Sign(_key, signed, timestamp));
+    }
+
+    private HttpRequestMessage SignedGet(string path, JsonObject signed)
+    {
+        var (timestamp, signature) = Sign(signed);
+        return new HttpRequestMessage(HttpMethod.Get, $"{path}?timestamp={Num(timestamp)}&signature={signature}");
+    }
+
+    private HttpRequestMessage SignedJsonPost(string path, JsonObject signed)
+    {
+        var (timestamp, signature) = Sign(signed);
+        var body = signed.DeepClone().AsObject();
+        body["timestamp"] = timestamp;
+        body["signature"] = signature;
+        return new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+        };
+    }
+
+    private async Task<T> SendAsync<T>(string endpoint, Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // A fresh message (and signature timestamp) per attempt.
+                using var request = build();
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    var result = await read(response, ct);
+                    _metrics.RelayRequest(endpoint, "ok");
+                    return result;
+                }
+                throw await ErrorAsync(response, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or JsonException
+                                          || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            {
+                // Network failures, an HttpClient timeout, or a body that did not read: the Relay may not have acted, or may have.
+                var transient = new RelayException(RelayErrorKind.Transient, 0, null, e.Message, e);
+                if (!await BackOffAsync(endpoint, transient, attempt, ct))
+                {
+                    throw transient;
+                }
+            }
+            catch (RelayException e) when (e.Kind == RelayErrorKind.Transient)
+            {
+                if (!await BackOffAsync(endpoint, e, attempt, ct))
+                {
+                    throw;
+                }
+            }
+            catch (RelayException e)
+            {
+                _metrics.RelayRequest(endpoint, e.Kind.ToString().ToLowerInvariant());
+                throw;
+            }
+        }
+    }
+
+    private async Task<bool> BackOffAsync(string endpoint, RelayException error, int attempt, CancellationToken ct)
+    {
+        _metrics.RelayRequest(endpoint, "transient");
+        if (attempt >= _maxAttempts)
+        {
+            return false;
+        }
+        var delay = TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble()));
+        await Task.Delay(delay, _time, ct);
+        _ = error;
+        return true;
+    }
+
+    private static async Task<RelayException> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        string body;
+        try
+        {
+            body = await response.Content.ReadAsStringAsync(ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return new RelayException(RelayErrorKind.Transient, status, null, e.Message, e);
+        }
+        string? field = null;
+        var message = body.Length > 300 ? body[..300] : body;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
+            {
+                field = data.TryGetProperty("field_name", out var f) ? f.GetString() : null;
+                message = data.TryGetProperty("message", out var m) ? m.GetString() ?? message : message;
+            }
+            else if (doc.RootElement.TryGetProperty("message", out var m))
+            {
+                message = m.GetString() ?? message;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not the Relay's envelope (a proxy's error page): keep the raw text.
+        }
+        var kind = response.StatusCode switch
+        {
+            HttpStatusCode.BadRequest when message == "Task not found" => RelayErrorKind.NotFound,
+            HttpStatusCode.BadRequest => RelayErrorKind.Rejected,
+            HttpStatusCode.InternalServerError when body.Length > 0 => RelayErrorKind.ServerError,
+            _ => RelayErrorKind.Transient,
+        };
+        return new RelayException(kind, status, field, message);
+    }
+
+    private static async Task<T> ReadData<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        if (!doc.RootElement.TryGetProperty("data", out var data))
+        {
+            throw new JsonException("the Relay answered without data");
+        }
+        return data.Deserialize<T>(Json) ?? throw new JsonException("the Relay answered null data");
+    }
+
+    private static async Task<bool> ReadNothing(HttpResponseMessage response, CancellationToken ct)
+    {
+        await response.Content.ReadAsByteArrayAsync(ct);
+        return true;
+    }
+
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
