@@ -38,8 +38,19 @@ public static class BridgeApp
             kestrel.Limits.MaxRequestBodySize = options.Http.MaxBodyBytes;
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.Limits.MaxConcurrentUpgradedConnections = null;
+            if (options.Http.Host is "0.0.0.0" or "" or "*")
+            {
+                kestrel.ListenAnyIP(options.Http.Port);
+            }
+            else if (options.Http.Host == "localhost")
+            {
+                kestrel.ListenLocalhost(options.Http.Port);
+            }
+            else
+            {
+                kestrel.Listen(System.Net.IPAddress.Parse(options.Http.Host), options.Http.Port);
+            }
         });
-        builder.WebHost.UseUrls($"http://{(options.Http.Host is "0.0.0.0" or "" ? "*" : options.Http.Host)}:{options.Http.Port}");
 
         var db = Database.FromOptions(options.Db, Path.GetDirectoryName(Path.GetFullPath(options.DataDir.InferenceTasks)) ?? "data");
         await db.MigrateAsync();

@@ -153,9 +153,15 @@ public sealed class TaskEngine : BackgroundService
         long cursor;
         if (cursorText is null)
         {
-            // First start on this database: nothing of ours happened before now.
+            // First start on this database: begin at the stream's head. Tasks admitted before this read may have events
+            // behind it, so they are resynced once with a GET.
             cursor = await _relay.GetCurrentEventIdAsync(ct);
             await _store.SetStateAsync(CursorName, cursor.ToString(CultureInfo.InvariantCulture), ct);
+            foreach (var id in _open.ClientTasks)
+            {
+                _open.RequestSync(id);
+                _queue.Enqueue(id);
+            }
         }
         else
         {

@@ -20,8 +20,11 @@ internal sealed class NodeRecord
 
     public ulong QosScore => QosSamples.Count == 0 ? 0 : (ulong)Math.Truncate(QosSamples.Average(s => (double)s));
 
+    /// <summary>A node with a model has its variants too: "base:org/name+fp16" is served by a node listing "base:org/name".</summary>
     public bool HasModel(string? modelId) =>
-        modelId is null || ModelIds.Contains("*") || ModelIds.Contains(modelId);
+        modelId is null || ModelIds.Contains("*") || ModelIds.Contains(modelId) || ModelIds.Contains(WithoutVariant(modelId));
+
+    private static string WithoutVariant(string modelId) => modelId.LastIndexOf('+') is var plus and > 0 ? modelId[..plus] : modelId;
 
     public bool SupportsVersion(string taskVersion)
     {

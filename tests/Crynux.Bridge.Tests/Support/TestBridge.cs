@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Numerics;
+using System.Text.Json;
+using Crynux.Bridge.Auth;
+using Crynux.Bridge.Configuration;
+using Crynux.Bridge.Data;
+using Crynux.Crypto;
+using Crynux.Devnet;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Crynux.Bridge.Tests.Support;
+
+/// <summary>
+/// An in-process devnet (fake clock for its deadlines, zero-delay nodes, immediate matching) and a bridge on a free
+/// loopback port, with a funded wallet and an API key holding every role.
+/// </summary>
+public sealed class TestBridge : IAsyncDisposable
+{
+    public static readonly BigInteger Cnx = BigInteger.Pow(10, 18);
+
+    private TestBridge(DevnetHost devnet, FakeTimeProvider devnetTime, EthKey wallet, string dataDir, BridgeOptions options)
+    {
+        Devnet = devnet;
+        DevnetTime = devnetTime;
+        Wallet = wallet;
+        DataDir = dataDir;
+        Options = options;
+    }
+
+    public DevnetHost Devnet { get; }
+    public FakeTimeProvider DevnetTime { get; }
+    public EthKey Wallet { get; }
+    public string DataDir { get; }
+    public BridgeOptions Options { get; }
+    public WebApplication? App { get; private set; }
+    public Uri BaseUrl => new($"http://127.0.0.1:{Options.Http.Port}/");
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
+    public string ApiKey { get; private set; } = "";
+
+    public static async Task<TestBridge> StartAsync(string driver = "sqlite", Action<DevnetOptions>? devnet = null, bool fund = true,
+        Action<BridgeOptions>? configure = null, bool start = true)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("crynux-bridge-test-").FullName;
+        var options = new BridgeOptions
+        {
+            Db = TestDatabases.Create(driver, dataDir),
+            Http = new HttpOptions { Host = "127.0.0.1", Port = FreePort() },
+            DataDir = new DataDirOptions { InferenceTasks = Path.Combine(dataDir, "results") },
+            Relay = new RelayOptions { EventsPollIntervalMs = 10, ReconcileIntervalSeconds = 60, TimeoutSeconds = 10 },
+            Engine = new EngineOptions { InstanceId = "test-a", LeaseSeconds = 6, Workers = 8 },
+            Log = new LogOptions { Level = Environment.GetEnvironmentVariable("CRYNUX_TEST_LOG") ?? "warning", Output = Environment.GetEnvironmentVariable("CRYNUX_TEST_LOGFILE") ?? "" },
+        };
+        configure?.Invoke(options);
+        var devnetTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var devnetOptions = new DevnetOptions
+        {
+            TimeProvider = devnetTime, MatchingInterval = TimeSpan.Zero, TimeoutCheckInterval = TimeSpan.FromDays(30),
+            QueueTimeout = TimeSpan.FromSeconds(100), AppValidationTimeout = TimeSpan.FromSeconds(100), ResultUploadTimeout = TimeSpan.FromSeconds(100),
+        };
+        devnet?.Invoke(devnetOptions);
+        var host = await DevnetHost.StartAsync(devnetOptions);
+        options.Relay.BaseUrl = host.BaseUrl.ToString();
+        var wallet = EthKey.Generate();
+        if (fund)
+        {
+            host.Control.Fund(wallet.Address, 1_000_000 * Cnx);
+        }
+        var bridge = new TestBridge(host, devnetTime, wallet, dataDir, options);
+        if (start)
+        {
+            await bridge.StartBridgeAsync();
+            bridge.ApiKey = await bridge.CreateKeyAsync("0x" + new string('1', 40), $"{Roles.Chat},{Roles.Image}", useLimit: 0, rateLimit: 0);
+        }
+        return bridge;
+    }
+
+    public async Task StartBridgeAsync()
+    {
+        App = await BridgeApp.BuildAsync(Options, Wallet);
+        await App.StartAsync();
+    }
+
+    public async Task StopBridgeAsync()
+    {
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+            App = null;
+        }
+    }
+
+    public T Service<T>() where T : notnull => App!.Services.GetRequiredService<T>();
+
+    /// <summary>Creates (or rotates) a client's key directly in the store, with roles and limits.</summary>
+    public async Task<string> CreateKeyAsync(string clientId, string roles, long useLimit, long rateLimit)
+    {
+        var keys = Service<ApiKeyStore>();
+        var key = ApiKeys.NewKey();
+        var now = DateTimeOffset.UtcNow;
+        var row = await keys.CreateOrRotateAsync(EthAddress.ToChecksum(clientId), ApiKeys.Hash(key), ApiKeys.Prefix(key), now.AddDays(30).ToUnixTimeSeconds(),
+            useLimit, rateLimit, now.ToUnixTimeMilliseconds(), CancellationToken.None);
+        await keys.SetRolesAsync(row.Id, roles, now.ToUnixTimeMilliseconds(), CancellationToken.None);
+        await keys.SetUseLimitAsync(row.ClientId, useLimit, now.ToUnixTimeMilliseconds(), CancellationToken.None);
+        await keys.SetRateLimitAsync(row.ClientId, rateLimit, now.ToUnixTimeMilliseconds(), CancellationToken.None);
+        return key;
+    }
+
+    public async Task<HttpResponseMessage> PostAsync(string path, object body, string? key = null, IDictionary<string, string>? headers = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl, path)) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key ?? ApiKey);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        return await Http.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Creates a raw task and waits (through the engine's signal, not by polling) for its outcome.</summary>
+    public async Task<ClientTaskRow> RunRawAsync(object body)
+    {
+        using var response = await PostAsync("v1/inference_tasks", body);
+        var json = await JsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
+        var id = json.GetProperty("data").GetProperty("id").GetInt64();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await Service<global::Crynux.Bridge.Engine.TaskSubmitter>().WaitAsync(id, timeout.Token);
+    }
+
+    public int CountLedger(string kind) => Devnet.Control.GetLedger(Wallet.Address).Count(e => e.Kind.ToString() == kind);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopBridgeAsync();
+        await Devnet.DisposeAsync();
+        Http.Dispose();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a closing process; the temp folder is cleaned by the OS.
+        }
+    }
+}
