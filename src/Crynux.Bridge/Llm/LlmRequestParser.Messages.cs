@@ -80,30 +80,30 @@ public static partial class LlmRequestParser
             }
         }
 
-        string? text = null;
-        IReadOnlyList<ContentPart>? parts = null;
-        if (!JsonChecks.Has(m, "content", out var content))
+        if (ParseContent(m, path, role, calls.Count > 0, out var text, out var parts) is { } contentError)
         {
-            // OpenAI clients send null content on assistant messages that only carry tool calls.
-            if (calls.Count == 0)
-            {
-                return ApiError.BadRequest($"{path}.content", $"{path}.content is required");
-            }
-        }
-        else if (content.ValueKind == JsonValueKind.String)
-        {
-            text = JsonChecks.AsString(content);
-            if (text is null)
-            {
-                return ApiError.BadRequest($"{path}.content", $"{path}.content is not valid UTF-16 text");
-            }
-        }
-        else if (ParseParts(content, $"{path}.content", out parts) is { } error)
-        {
-            return error;
+            return contentError;
         }
         message = new ChatMessage(role, text, parts, toolCallId, calls);
         return null;
+    }
+
+    private static ApiError? ParseContent(JsonElement m, string path, string role, bool hasCalls, out string? text,
+        out IReadOnlyList<ContentPart>? parts)
+    {
+        text = null;
+        parts = null;
+        if (!JsonChecks.Has(m, "content", out var content))
+        {
+            // OpenAI clients send null content on assistant messages that only carry tool calls.
+            return role == "assistant" && hasCalls ? null : ApiError.BadRequest($"{path}.content", $"{path}.content is required");
+        }
+        if (content.ValueKind != JsonValueKind.String)
+        {
+            return ParseParts(content, $"{path}.content", out parts);
+        }
+        text = JsonChecks.AsString(content);
+        return text is null ? ApiError.BadRequest($"{path}.content", $"{path}.content is not valid UTF-16 text") : null;
     }
 
     private static ApiError? ParseParts(JsonElement content, string path, out IReadOnlyList<ContentPart>? parts)

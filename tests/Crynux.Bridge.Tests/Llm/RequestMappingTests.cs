@@ -193,6 +193,15 @@ public class RequestMappingTests
     }
 
     [Fact]
+    public void Task_args_canonicalise_for_signing_with_the_same_values()
+    {
+        var request = Chat(ChatBody($"\"temperature\":0.7,\"top_p\":0.95,\"seed\":9007199254740992,\"stop\":[\"</s>\"],\"tools\":[{WeatherTool()}]",
+            content: "\"Grüße 😀 <tag> & \\\"quotes\\\"\""));
+        var canonical = Crynux.Crypto.GoJson.CanonicalizeToString(JsonNode.Parse(request.TaskArgs));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(request.TaskArgs), JsonNode.Parse(canonical)));
+    }
+
+    [Fact]
     public void Large_valid_bodies_map_to_schema_valid_task_args()
     {
         var messages = new JsonArray();
