@@ -20,6 +20,63 @@ internal static class JsonChecks
         return false;
     }
 
+    /// <summary>
+    /// The string value; null when e is not a string or holds an escaped lone UTF-16 surrogate, which JSON allows but
+    /// which cannot be transcoded (GetString would throw).
+    /// </summary>
+    public static string? AsString(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+        try
+        {
+            return e.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The named field as a string (see AsString), or null.</summary>
+    public static string? String(JsonElement obj, string name) => Has(obj, name, out var e) ? AsString(e) : null;
+
+    /// <summary>
+    /// False when any string or property name below e is an escaped lone surrogate. Such JSON parses, but cannot be
+    /// re-written (Utf8JsonWriter and JsonElement.WriteTo throw), so forwarded JSON is checked before it is copied.
+    /// </summary>
+    public static bool IsTranscodable(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                return AsString(e) is not null;
+            case JsonValueKind.Array:
+                return e.EnumerateArray().All(IsTranscodable);
+            case JsonValueKind.Object:
+                foreach (var property in e.EnumerateObject())
+                {
+                    try
+                    {
+                        _ = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return false;
+                    }
+                    if (!IsTranscodable(property.Value))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                return true;
+        }
+    }
+
     public static ApiError? Number(JsonElement obj, string name, double min, double max, out double? value, bool minExclusive = false)
     {
         value = null;

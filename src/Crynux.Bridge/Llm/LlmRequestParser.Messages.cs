@@ -49,7 +49,7 @@ public static partial class LlmRequestParser
         {
             return ApiError.BadRequest(path, $"{path} must be an object");
         }
-        var role = JsonChecks.Has(m, "role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        var role = JsonChecks.String(m, "role");
         if (role is not ("system" or "user" or "assistant" or "tool" or "developer"))
         {
             return ApiError.BadRequest($"{path}.role", $"{path}.role must be one of system, user, assistant, tool, developer");
@@ -73,33 +73,37 @@ public static partial class LlmRequestParser
         string? toolCallId = null;
         if (role == "tool")
         {
-            if (!JsonChecks.Has(m, "tool_call_id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString()!.Length == 0)
+            toolCallId = JsonChecks.String(m, "tool_call_id");
+            if (string.IsNullOrEmpty(toolCallId))
             {
                 return ApiError.BadRequest($"{path}.tool_call_id", $"{path}.tool_call_id is required for tool messages");
             }
-            toolCallId = id.GetString();
         }
 
-        string? text = null;
-        IReadOnlyList<ContentPart>? parts = null;
-        if (!JsonChecks.Has(m, "content", out var content))
+        if (ParseContent(m, path, role, calls.Count > 0, out var text, out var parts) is { } contentError)
         {
-            // OpenAI clients send null content on assistant messages that only carry tool calls.
-            if (calls.Count == 0)
-            {
-                return ApiError.BadRequest($"{path}.content", $"{path}.content is required");
-            }
-        }
-        else if (content.ValueKind == JsonValueKind.String)
-        {
-            text = content.GetString();
-        }
-        else if (ParseParts(content, $"{path}.content", out parts) is { } error)
-        {
-            return error;
+            return contentError;
         }
         message = new ChatMessage(role, text, parts, toolCallId, calls);
         return null;
+    }
+
+    private static ApiError? ParseContent(JsonElement m, string path, string role, bool hasCalls, out string? text,
+        out IReadOnlyList<ContentPart>? parts)
+    {
+        text = null;
+        parts = null;
+        if (!JsonChecks.Has(m, "content", out var content))
+        {
+            // OpenAI clients send null content on assistant messages that only carry tool calls.
+            return role == "assistant" && hasCalls ? null : ApiError.BadRequest($"{path}.content", $"{path}.content is required");
+        }
+        if (content.ValueKind != JsonValueKind.String)
+        {
+            return ParseParts(content, $"{path}.content", out parts);
+        }
+        text = JsonChecks.AsString(content);
+        return text is null ? ApiError.BadRequest($"{path}.content", $"{path}.content is not valid UTF-16 text") : null;
     }
 
     private static ApiError? ParseParts(JsonElement content, string path, out IReadOnlyList<ContentPart>? parts)
@@ -113,14 +117,14 @@ public static partial class LlmRequestParser
         foreach (var part in content.EnumerateArray())
         {
             var at = $"{path}[{list.Count}]";
-            var type = JsonChecks.Has(part, "type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var type = JsonChecks.String(part, "type");
             if (type == "text")
             {
-                if (!JsonChecks.Has(part, "text", out var text) || text.ValueKind != JsonValueKind.String)
+                if (JsonChecks.String(part, "text") is not { } text)
                 {
                     return ApiError.BadRequest($"{at}.text", $"{at}.text must be a string");
                 }
-                list.Add(new ContentPart("text", text.GetString()!));
+                list.Add(new ContentPart("text", text));
             }
             else if (type == "image_url")
             {
@@ -147,8 +151,7 @@ public static partial class LlmRequestParser
         if (JsonChecks.Has(part, "image_url", out var image))
         {
             // OpenAI's shape is {"url": …}; a few clients put the URL string there directly.
-            value = image.ValueKind == JsonValueKind.String ? image.GetString()
-                : JsonChecks.Has(image, "url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null;
+            value = image.ValueKind == JsonValueKind.String ? JsonChecks.AsString(image) : JsonChecks.String(image, "url");
         }
         if (value is null)
         {
@@ -190,11 +193,12 @@ public static partial class LlmRequestParser
             {
                 return ApiError.BadRequest(at, $"{at} must be an object");
             }
-            if (!JsonChecks.Has(call, "id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString()!.Length == 0)
+            var id = JsonChecks.String(call, "id");
+            if (string.IsNullOrEmpty(id))
             {
                 return ApiError.BadRequest($"{at}.id", $"{at}.id must be a non-empty string");
             }
-            if (JsonChecks.Has(call, "type", out var type) && !(type.ValueKind == JsonValueKind.String && type.GetString() == "function"))
+            if (JsonChecks.Has(call, "type", out _) && JsonChecks.String(call, "type") != "function")
             {
                 return ApiError.BadRequest($"{at}.type", $"{at}.type must be \"function\"");
             }
@@ -202,18 +206,19 @@ public static partial class LlmRequestParser
             {
                 return ApiError.BadRequest($"{at}.function", $"{at}.function must be an object");
             }
-            if (!JsonChecks.Has(function, "name", out var name) || name.ValueKind != JsonValueKind.String || name.GetString()!.Length == 0)
+            var name = JsonChecks.String(function, "name");
+            if (string.IsNullOrEmpty(name))
             {
                 return ApiError.BadRequest($"{at}.function.name", $"{at}.function.name must be a non-empty string");
             }
-            var arguments = JsonChecks.Has(function, "arguments", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : null;
+            var arguments = JsonChecks.String(function, "arguments");
             // Some clients send "" for a call without arguments; OpenAI itself would have produced "{}".
             arguments = string.IsNullOrWhiteSpace(arguments) && arguments is not null ? "{}" : arguments;
             if (arguments is null || !IsJsonObject(arguments))
             {
                 return ApiError.BadRequest($"{at}.function.arguments", $"{at}.function.arguments must be a JSON object encoded as a string");
             }
-            list.Add(new HistoryToolCall(id.GetString()!, name.GetString()!, arguments, asString));
+            list.Add(new HistoryToolCall(id, name, arguments, asString));
         }
         calls = list;
         return null;
@@ -224,7 +229,7 @@ public static partial class LlmRequestParser
         try
         {
             using var doc = JsonDocument.Parse(text);
-            return doc.RootElement.ValueKind == JsonValueKind.Object;
+            return doc.RootElement.ValueKind == JsonValueKind.Object && JsonChecks.IsTranscodable(doc.RootElement);
         }
         catch (JsonException)
         {

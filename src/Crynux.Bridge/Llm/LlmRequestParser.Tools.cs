@@ -47,7 +47,7 @@ public static partial class LlmRequestParser
         {
             return ApiError.BadRequest(at, $"{at} must be an object");
         }
-        if (!JsonChecks.Has(tool, "type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "function")
+        if (JsonChecks.String(tool, "type") != "function")
         {
             return ApiError.BadRequest($"{at}.type", $"{at}.type must be \"function\"");
         }
@@ -55,7 +55,7 @@ public static partial class LlmRequestParser
         {
             return ApiError.BadRequest($"{at}.function", $"{at}.function must be an object");
         }
-        if (!JsonChecks.Has(function, "name", out var n) || n.ValueKind != JsonValueKind.String || !FunctionName().IsMatch(n.GetString()!))
+        if (JsonChecks.String(function, "name") is not { } n || !FunctionName().IsMatch(n))
         {
             return ApiError.BadRequest($"{at}.function.name",
                 $"{at}.function.name must be 1 to 64 letters, digits, underscores or dashes");
@@ -68,7 +68,11 @@ public static partial class LlmRequestParser
         {
             return ApiError.BadRequest($"{at}.function.parameters", $"{at}.function.parameters must be a JSON Schema object");
         }
-        name = n.GetString()!;
+        if (!JsonChecks.IsTranscodable(tool))
+        {
+            return ApiError.BadRequest(at, $"{at} contains a string that is not valid UTF-16 text");
+        }
+        name = n;
         return null;
     }
 
@@ -80,7 +84,7 @@ public static partial class LlmRequestParser
         {
             return null;
         }
-        if (e.ValueKind == JsonValueKind.String && e.GetString() is "none" or "auto" or "required")
+        if (JsonChecks.AsString(e) is "none" or "auto" or "required")
         {
             choice = e.GetString()!;
             if (choice == "required" && names.Count == 0)
@@ -89,11 +93,8 @@ public static partial class LlmRequestParser
             }
             return null;
         }
-        var name = e.ValueKind == JsonValueKind.Object
-            && JsonChecks.Has(e, "type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "function"
-            && JsonChecks.Has(e, "function", out var function)
-            && JsonChecks.Has(function, "name", out var n) && n.ValueKind == JsonValueKind.String
-                ? n.GetString()! : null;
+        var name = JsonChecks.String(e, "type") == "function" && JsonChecks.Has(e, "function", out var function)
+            ? JsonChecks.String(function, "name") : null;
         if (name is null)
         {
             return ApiError.BadRequest("tool_choice",

@@ -69,7 +69,7 @@ public static partial class LlmRequestParser
         {
             return ApiError.BadRequest("model", "model is required");
         }
-        if (e.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(e.GetString()))
+        if (string.IsNullOrWhiteSpace(JsonChecks.AsString(e)))
         {
             return ApiError.BadRequest("model", "model must be a non-empty string");
         }
@@ -92,11 +92,11 @@ public static partial class LlmRequestParser
         {
             e = e[0];
         }
-        if (e.ValueKind != JsonValueKind.String)
+        if (JsonChecks.AsString(e) is not { } text)
         {
             return ApiError.BadRequest("prompt", "prompt must be a string or an array of one string");
         }
-        prompt = e.GetString()!;
+        prompt = text;
         return null;
     }
 
@@ -158,11 +158,11 @@ public static partial class LlmRequestParser
         }
         if (e.ValueKind == JsonValueKind.String)
         {
-            if (e.GetString()!.Length == 0)
+            if (JsonChecks.AsString(e) is not { Length: > 0 } single)
             {
                 return ApiError.BadRequest("stop", "stop must be a non-empty string");
             }
-            stop = [e.GetString()!];
+            stop = [single];
             return null;
         }
         if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() > 4)
@@ -172,11 +172,11 @@ public static partial class LlmRequestParser
         var list = new List<string>();
         foreach (var item in e.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String || item.GetString()!.Length == 0)
+            if (JsonChecks.AsString(item) is not { Length: > 0 } text)
             {
                 return ApiError.BadRequest($"stop[{list.Count}]", $"stop[{list.Count}] must be a non-empty string");
             }
-            list.Add(item.GetString()!);
+            list.Add(text);
         }
         stop = list;
         return null;

@@ -52,7 +52,8 @@ public static class LlmResultParser
             throw new FormatException($"LLM result choice {position} is not an object");
         }
         var index = position;
-        if (item.TryGetProperty("index", out var i) && i.ValueKind != JsonValueKind.Null && !i.TryGetInt32(out index))
+        if (item.TryGetProperty("index", out var i) && i.ValueKind != JsonValueKind.Null
+            && !(i.ValueKind == JsonValueKind.Number && i.TryGetInt32(out index)))
         {
             throw new FormatException($"LLM result choice {position} has a bad index");
         }
@@ -92,7 +93,7 @@ public static class LlmResultParser
         {
             return null;
         }
-        return e.ValueKind == JsonValueKind.String ? e.GetString() : throw new FormatException($"LLM result field {name} is not a string");
+        return JsonChecks.AsString(e) ?? throw new FormatException($"LLM result field {name} is not a string");
     }
 
     private static int Count(JsonElement usage, string name) =>

@@ -115,7 +115,7 @@ public static partial class OpenAiResponses
     });
 
     /// <summary>Splits text into pieces of a few words (whitespace kept, so the pieces concatenate to the text).</summary>
-    internal static List<string> Pieces(string text)
+    private static List<string> Pieces(string text)
     {
         var pieces = new List<string>();
         var start = 0;
@@ -150,7 +150,7 @@ public static partial class OpenAiResponses
         return pieces;
     }
 
-    internal static List<string> Fragments(string text, int size)
+    private static List<string> Fragments(string text, int size)
     {
         var fragments = new List<string>();
         var start = 0;

@@ -61,8 +61,9 @@ public static partial class ToolCallParser
             }
             return arguments.ValueKind == JsonValueKind.Object ? (name.GetString()!.Trim(), Compact(arguments)) : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: an escaped lone surrogate, which parses but cannot be re-written.
             return null;
         }
     }
@@ -97,12 +98,16 @@ public static partial class ToolCallParser
         try
         {
             using var doc = JsonDocument.Parse(value);
-            doc.RootElement.WriteTo(w);
+            if (JsonChecks.IsTranscodable(doc.RootElement))
+            {
+                doc.RootElement.WriteTo(w);
+                return;
+            }
         }
         catch (JsonException)
         {
-            w.WriteStringValue(value);
         }
+        w.WriteStringValue(value);
     }
 
     private static string Compact(JsonElement element)
