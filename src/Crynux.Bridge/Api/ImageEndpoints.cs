@@ -27,7 +27,7 @@ public static partial class ImageEndpoints
             .WithSummary("An image of a finished generation, for response_format=url (the path is unguessable)");
     }
 
-    private static async Task<IResult> GenerateAsync(HttpContext http, ClientAuth auth, TaskRuns runs, BridgeOptions options, ResultFiles files, TimeProvider time)
+    private static async Task<IResult> GenerateAsync(HttpContext http, ClientAuth auth, TaskRuns runs, BridgeOptions options, ResultFiles files)
     {
         var key = await auth.AuthenticateAsync(http, Roles.Image);
         var body = await JsonBody.ReadObjectAsync(http.Request);
@@ -52,7 +52,6 @@ public static partial class ImageEndpoints
                 ? new { url = $"{baseUrl}/v1/images/files/{done.PublicId}/{i.ToString(CultureInfo.InvariantCulture)}.png", revised_prompt = request.Prompt }
                 : new { b64_json = Convert.ToBase64String(await File.ReadAllBytesAsync(paths[i], http.RequestAborted)), revised_prompt = request.Prompt });
         }
-        _ = time;
         return Results.Json(new
         {
             created = done.CreatedAt / 1000,

@@ -3,21 +3,11 @@ namespace Crynux.Bridge.Api;
 /// <summary>Endpoint filters that render <see cref="ProblemException"/> in a route family's envelope.</summary>
 public static class NativeErrors
 {
-    public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        try
-        {
-            return await next(context);
-        }
-        catch (ProblemException e)
-        {
-            return e.Problem.ToNative();
-        }
-    }
+    public static ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next) => Render(context, next, openAi: false);
 
-    public static async ValueTask<object?> OpenAiFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public static ValueTask<object?> OpenAiFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next) => Render(context, next, openAi: true);
+
+    private static async ValueTask<object?> Render(EndpointFilterInvocationContext context, EndpointFilterDelegate next, bool openAi)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -27,7 +17,7 @@ public static class NativeErrors
         }
         catch (ProblemException e)
         {
-            return e.Problem.ToOpenAi();
+            return openAi ? e.Problem.ToOpenAi() : e.Problem.ToNative();
         }
     }
 }

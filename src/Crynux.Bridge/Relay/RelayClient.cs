@@ -207,14 +207,14 @@ public sealed class RelayClient
             {
                 // Network failures, an HttpClient timeout, or a body that did not read: the Relay may not have acted, or may have.
                 var transient = new RelayException(RelayErrorKind.Transient, 0, null, e.Message, e);
-                if (!await BackOffAsync(endpoint, transient, attempt, ct))
+                if (!await BackOffAsync(endpoint, attempt, ct))
                 {
                     throw transient;
                 }
             }
             catch (RelayException e) when (e.Kind == RelayErrorKind.Transient)
             {
-                if (!await BackOffAsync(endpoint, e, attempt, ct))
+                if (!await BackOffAsync(endpoint, attempt, ct))
                 {
                     throw;
                 }
@@ -227,7 +227,7 @@ public sealed class RelayClient
         }
     }
 
-    private async Task<bool> BackOffAsync(string endpoint, RelayException error, int attempt, CancellationToken ct)
+    private async Task<bool> BackOffAsync(string endpoint, int attempt, CancellationToken ct)
     {
         _metrics.RelayRequest(endpoint, "transient");
         if (attempt >= _maxAttempts)
@@ -236,7 +236,6 @@ public sealed class RelayClient
         }
         var delay = TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble()));
         await Task.Delay(delay, _time, ct);
-        _ = error;
         return true;
     }
 
