@@ -82,6 +82,13 @@ public sealed class TestBridge : IAsyncDisposable
     {
         App = await BridgeApp.BuildAsync(Options, Wallet);
         await App.StartAsync();
+        // Ready when the engine has its event cursor (tasks admitted before that are resynced with an extra GET).
+        var engine = Service<global::Crynux.Bridge.Engine.TaskEngine>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (engine.LastEventsPoll is null && DateTime.UtcNow < deadline && Devnet.Control.Faults.FailNextRequests == 0)
+        {
+            await Task.Delay(10);
+        }
     }
 
     public async Task StopBridgeAsync()
