@@ -247,13 +247,16 @@ public sealed class TaskStore
             "UPDATE client_tasks SET lease_expires_at = @expiresAt WHERE is_open = 1 AND lease_owner = @owner", new { owner, expiresAt }, cancellationToken: ct));
     }
 
-    /// <summary>Takes open client tasks whose lease is free, expired or already ours (a restart with the same instance id).</summary>
-    public async Task<List<long>> ClaimAsync(string owner, long now, long expiresAt, int limit, CancellationToken ct)
+    /// <summary>
+    /// Takes open client tasks whose lease is free or expired, and with <paramref name="includeOwn"/> (at start-up) those already
+    /// leased to this instance id: a restart picks its own tasks up at once.
+    /// </summary>
+    public async Task<List<long>> ClaimAsync(string owner, long now, long expiresAt, int limit, bool includeOwn, long afterId, CancellationToken ct)
     {
         await using var connection = await _db.OpenAsync(ct);
         var candidates = (await connection.QueryAsync<long>(new CommandDefinition(
-            "SELECT id FROM client_tasks WHERE is_open = 1 AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at < @now) " +
-            "ORDER BY id LIMIT " + limit, new { owner, now }, cancellationToken: ct))).AsList();
+            "SELECT id FROM client_tasks WHERE is_open = 1 AND id > @afterId AND (lease_owner IS NULL OR lease_expires_at < @now" +
+            (includeOwn ? " OR lease_owner = @owner" : "") + ") ORDER BY id LIMIT " + limit, new { owner, now, afterId }, cancellationToken: ct))).AsList();
         var claimed = new List<long>();
         foreach (var id in candidates)
         {

@@ -9,7 +9,8 @@ namespace Crynux.Bridge.Engine;
 public sealed class OpenTasks
 {
     private readonly ConcurrentDictionary<string, long> _clientTaskByCommitment = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, byte> _clientTasks = new();
+    // Client task → its open commitments, so that finishing one touches only its own entries.
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, byte>> _clientTasks = new();
     private readonly ConcurrentDictionary<long, byte> _syncRequested = new();
     private readonly ConcurrentDictionary<string, Activity> _activity = new(StringComparer.Ordinal);
 
@@ -23,7 +24,7 @@ public sealed class OpenTasks
 
     public void Add(string commitment, long clientTaskId, long nowMs)
     {
-        _clientTasks.TryAdd(clientTaskId, 0);
+        _clientTasks.GetOrAdd(clientTaskId, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(commitment, 0);
         if (_clientTaskByCommitment.TryAdd(commitment, clientTaskId))
         {
             _activity[commitment] = new Activity(nowMs, nowMs, 0);
@@ -40,16 +41,17 @@ public sealed class OpenTasks
 
     public void RemoveClientTask(long clientTaskId)
     {
-        _clientTasks.TryRemove(clientTaskId, out _);
         _syncRequested.TryRemove(clientTaskId, out _);
-        foreach (var (commitment, owner) in _clientTaskByCommitment)
+        if (_clientTasks.TryRemove(clientTaskId, out var commitments))
         {
-            if (owner == clientTaskId)
+            foreach (var commitment in commitments.Keys)
             {
                 RemoveCommitment(commitment);
             }
         }
     }
+
+    public bool Contains(long clientTaskId) => _clientTasks.ContainsKey(clientTaskId);
 
     /// <summary>Notes a Relay state change of this task; returns the time of the previous one.</summary>
     public long Touch(string commitment, long nowMs)

@@ -247,25 +247,40 @@ public sealed class TaskEngine : BackgroundService
 
     private async Task LeaseLoopAsync(CancellationToken ct)
     {
+        var startup = true;
         while (!ct.IsCancellationRequested)
         {
             await _store.RenewLeasesAsync(_instanceId, NowMs + LeaseMs, ct);
-            var claimed = await _store.ClaimAsync(_instanceId, NowMs, NowMs + LeaseMs, 200, ct);
-            foreach (var id in claimed.Where(id => !_open.ClientTasks.Contains(id)))
+            // Every page of 200 (at start-up this includes the instance's own tasks from before a restart).
+            List<long> claimed;
+            var after = 0L;
+            do
             {
-                // Taken over (or ours from before a restart): the events of the gap are unknown, so resync with a GET.
-                foreach (var (commitment, owner) in await _store.OpenCommitmentsAsync(id, ct))
-                {
-                    _open.Add(commitment, owner, NowMs);
-                }
-                _open.RequestSync(id);
-                _queue.Enqueue(id);
+                claimed = await _store.ClaimAsync(_instanceId, NowMs, NowMs + LeaseMs, 200, startup, after, ct);
+                await TakeOverAsync(claimed, ct);
+                after = claimed.Count > 0 ? claimed[^1] : after;
             }
-            if (claimed.Count > 0)
-            {
-                _wake.Release();
-            }
+            while (claimed.Count == 200);
+            startup = false;
             await Delay(TimeSpan.FromMilliseconds(LeaseMs / 3), ct);
+        }
+    }
+
+    private async Task TakeOverAsync(List<long> claimed, CancellationToken ct)
+    {
+        foreach (var id in claimed.Where(id => !_open.Contains(id)))
+        {
+            // Taken over (or ours from before a restart): the events of the gap are unknown, so resync with a GET.
+            foreach (var (commitment, owner) in await _store.OpenCommitmentsAsync(id, ct))
+            {
+                _open.Add(commitment, owner, NowMs);
+            }
+            _open.RequestSync(id);
+            _queue.Enqueue(id);
+        }
+        if (claimed.Count > 0)
+        {
+            _wake.Release();
         }
     }
 

@@ -91,6 +91,20 @@ public sealed class TestBridge : IAsyncDisposable
         }
     }
 
+    /// <summary>A second bridge instance on the same database and relay, with its own instance id and port.</summary>
+    public async Task<(WebApplication App, Uri BaseUrl)> StartSecondInstanceAsync(string instanceId)
+    {
+        var options = new BridgeOptions
+        {
+            Db = Options.Db, DataDir = Options.DataDir, Relay = Options.Relay, Log = Options.Log, Task = Options.Task, Api = Options.Api,
+            Http = new HttpOptions { Host = "127.0.0.1", Port = FreePort() },
+            Engine = new EngineOptions { InstanceId = instanceId, LeaseSeconds = Options.Engine.LeaseSeconds, Workers = Options.Engine.Workers },
+        };
+        var app = await BridgeApp.BuildAsync(options, Wallet);
+        await app.StartAsync();
+        return (app, new Uri($"http://127.0.0.1:{options.Http.Port}/"));
+    }
+
     public async Task StopBridgeAsync()
     {
         if (App is not null)
@@ -117,9 +131,9 @@ public sealed class TestBridge : IAsyncDisposable
         return key;
     }
 
-    public async Task<HttpResponseMessage> PostAsync(string path, object body, string? key = null, IDictionary<string, string>? headers = null)
+    public async Task<HttpResponseMessage> PostAsync(string path, object body, string? key = null, IDictionary<string, string>? headers = null, Uri? baseUrl = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl, path)) { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl ?? BaseUrl, path)) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key ?? ApiKey);
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
@@ -138,11 +152,23 @@ public sealed class TestBridge : IAsyncDisposable
     /// <summary>Creates a raw task and waits (through the engine's signal, not by polling) for its outcome.</summary>
     public async Task<ClientTaskRow> RunRawAsync(object body)
     {
-        using var response = await PostAsync("v1/inference_tasks", body);
+        var id = await SubmitRawAsync(body);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await Service<global::Crynux.Bridge.Engine.TaskSubmitter>().WaitAsync(id, timeout.Token);
+    }
+
+    /// <summary>Creates a raw task and returns its client task id at once.</summary>
+    public async Task<long> SubmitRawAsync(object body, Uri? baseUrl = null)
+    {
+        using var response = await PostAsync("v1/inference_tasks", body, baseUrl: baseUrl);
         var json = await JsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
-        var id = json.GetProperty("data").GetProperty("id").GetInt64();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return json.GetProperty("data").GetProperty("id").GetInt64();
+    }
+
+    public async Task<ClientTaskRow> WaitAsync(long id, int seconds = 60)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         return await Service<global::Crynux.Bridge.Engine.TaskSubmitter>().WaitAsync(id, timeout.Token);
     }
 
