@@ -17,6 +17,10 @@ public static class BridgeProgram
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (Cli.BridgeCli.IsCommand(args))
+        {
+            return await Cli.BridgeCli.RunAsync(args, Console.Out, Console.Error);
+        }
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine("""
@@ -24,6 +28,7 @@ public static class BridgeProgram
                   dotnet run --project src/Crynux.Bridge -- [--config config/config.yml] [--devnet] [--section:key=value ...]
                   --devnet   run on an in-process local relay with simulated GPU nodes and SQLite under data/devnet; prints an API key
                 Configuration: config/config.yml (or /app/config/config.yml), CRYNUX_BRIDGE_SECTION__KEY variables, --section:key=value flags.
+                Operator commands (wallet, key, tasks): dotnet Crynux.Bridge.dll help
                 """);
             return 0;
         }

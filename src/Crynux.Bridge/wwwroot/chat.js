@@ -69,7 +69,7 @@ async function readSse(body, onEvent, onComment) {
     while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
-      if (handleLine(line)) { await reader.cancel().catch(() => {}); return; }
+      if (handleLine(line)) { await finish(reader); return; }
     }
     if (done) {
       if (buffer) handleLine(buffer);
@@ -77,6 +77,19 @@ async function readSse(body, onEvent, onComment) {
       return;
     }
   }
+}
+
+/**
+ * After [DONE] the bridge ends the response: read it to its end so that the request completes normally (cancelling it
+ * would show up as an aborted request), but give up and cancel after 2 s should a server keep the stream open.
+ */
+async function finish(reader) {
+  const drained = (async () => {
+    try { while (!(await reader.read()).done) { /* nothing is expected after [DONE] */ } } catch { /* closed */ }
+    return true;
+  })();
+  const timeout = new Promise((resolve) => { setTimeout(() => resolve(false), 2000); });
+  if (!(await Promise.race([drained, timeout]))) await reader.cancel().catch(() => {});
 }
 
 async function send() {
