@@ -37,14 +37,17 @@ public sealed class ManagementSignatures
         }
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var check = SignedRequest.Verify(payload, timestamp, signature, now, Rules, allowed);
-        if (!check.IsValid)
+        // Any 65 bytes recover to some address, so the third form is tried whenever the first two found no allowed signer.
+        var known = check.IsValid && allowed.Any(a => EthAddress.AreEqual(a, check.Address));
+        var digestSigner = known || Math.Abs(now - timestamp) > WindowSeconds ? null : DigestPersonalSigner(payload, timestamp, signature);
+        if (!check.IsValid && digestSigner is null)
         {
             throw new ProblemException(Problem.Unauthorized($"Invalid signature: {check.Error}", "invalid_signature") with { Param = "signature" });
         }
-        var signer = allowed.FirstOrDefault(a => EthAddress.AreEqual(a, check.Address));
+        var signer = allowed.FirstOrDefault(a => (check.IsValid && EthAddress.AreEqual(a, check.Address)) || EthAddress.AreEqual(a, digestSigner));
         if (signer is null)
         {
-            throw new ProblemException(Problem.Forbidden($"Signer {check.Address} is not allowed to do this") with { Param = "signature" });
+            throw new ProblemException(Problem.Forbidden($"Signer {check.Address ?? digestSigner} is not allowed to do this") with { Param = "signature" });
         }
         // r‖s identifies a signature whatever v form or case it was sent in.
         var rs = Hex.Decode(signature).AsSpan(0, 64);
@@ -54,6 +57,29 @@ public sealed class ManagementSignatures
             throw new ProblemException(Problem.Unauthorized("This signature was already used; sign the request again with a new timestamp.", "signature_replayed") with { Param = "signature" });
         }
         return signer;
+    }
+
+    /// <summary>
+    /// The product docs' JavaScript example signs with web3's account.sign(keccakHex): EIP-191 over the 32-byte digest,
+    /// not over the message. That form is accepted too, so the example works as printed.
+    /// </summary>
+    private static string? DigestPersonalSigner(JsonObject payload, long timestamp, string signature)
+    {
+        try
+        {
+            var bytes = Hex.Decode(signature);
+            if (bytes.Length != 65)
+            {
+                return null;
+            }
+            var hash = EthSignature.PersonalMessageHash(Keccak256.Hash(SignedRequest.Message(payload, timestamp)));
+            var publicKey = EthSignature.RecoverPublicKey(hash, bytes, allowLegacyV: true);
+            return EthSignature.Verify(publicKey, hash, bytes.AsSpan(0, 64)) ? EthAddress.FromPublicKey(publicKey) : null;
+        }
+        catch (CryptoFormatException)
+        {
+            return null;
+        }
     }
 
     private static long ReadTimestamp(JsonElement body, HttpRequest request)
