@@ -55,7 +55,7 @@ public sealed class ClientAuth
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(key);
-        var decision = await _limiter.TryAcquireAsync(key.Id, key.RateLimit, http.RequestAborted);
+        var decision = await _limiter.TryAcquireAsync(key.ClientId, key.RateLimit, http.RequestAborted);
         if (decision.Limit > 0)
         {
             var headers = http.Response.Headers;
@@ -78,7 +78,7 @@ public sealed class ClientAuth
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(key);
-        return _limiter.RefundAsync(key.Id, key.RateLimit, http.RequestAborted);
+        return _limiter.RefundAsync(key.ClientId, key.RateLimit, http.RequestAborted);
     }
 
     public Problem QuotaExceeded(ApiKeyRow key)

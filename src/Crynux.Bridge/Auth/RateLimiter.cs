@@ -9,13 +9,16 @@ public readonly record struct RateDecision(bool Allowed, long Limit, long Remain
     public static RateDecision Unlimited { get; } = new(true, 0, 0, TimeSpan.Zero, TimeSpan.Zero);
 }
 
-/// <summary>Requests per minute per API key: a token bucket with burst = limit. A rejected request spends nothing.</summary>
+/// <summary>
+/// Requests per minute per API key (the bucket is named by the key's client id, which survives rotation): a token bucket
+/// with burst = limit. A rejected request spends nothing.
+/// </summary>
 public interface IRateLimiter
 {
-    ValueTask<RateDecision> TryAcquireAsync(long keyId, long limitPerMinute, CancellationToken ct);
+    ValueTask<RateDecision> TryAcquireAsync(string bucket, long limitPerMinute, CancellationToken ct);
 
     /// <summary>Gives a token back (a request admitted by the rate limit but refused later, e.g. by the use limit).</summary>
-    ValueTask RefundAsync(long keyId, long limitPerMinute, CancellationToken ct);
+    ValueTask RefundAsync(string bucket, long limitPerMinute, CancellationToken ct);
 }
 
 public static class TokenBucket
@@ -32,37 +35,37 @@ public static class TokenBucket
 /// <summary>In-process buckets: right for one instance. With several, configure Redis so the limit holds across them.</summary>
 public sealed class MemoryRateLimiter : IRateLimiter
 {
-    private readonly ConcurrentDictionary<long, Bucket> _buckets = new();
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     public MemoryRateLimiter(TimeProvider time) => _time = time;
 
-    public ValueTask<RateDecision> TryAcquireAsync(long keyId, long limitPerMinute, CancellationToken ct)
+    public ValueTask<RateDecision> TryAcquireAsync(string bucket, long limitPerMinute, CancellationToken ct)
     {
         if (limitPerMinute <= 0)
         {
             return ValueTask.FromResult(RateDecision.Unlimited);
         }
-        var bucket = _buckets.GetOrAdd(keyId, _ => new Bucket(limitPerMinute, _time.GetTimestamp()));
-        lock (bucket)
+        var state = _buckets.GetOrAdd(bucket, _ => new Bucket(limitPerMinute, _time.GetTimestamp()));
+        lock (state)
         {
-            bucket.Refill(limitPerMinute, _time.GetElapsedTime(bucket.Stamp), _time.GetTimestamp());
-            var allowed = bucket.Tokens >= 1;
+            state.Refill(limitPerMinute, _time.GetElapsedTime(state.Stamp), _time.GetTimestamp());
+            var allowed = state.Tokens >= 1;
             if (allowed)
             {
-                bucket.Tokens -= 1;
+                state.Tokens -= 1;
             }
-            return ValueTask.FromResult(TokenBucket.Decide(allowed, bucket.Tokens, limitPerMinute));
+            return ValueTask.FromResult(TokenBucket.Decide(allowed, state.Tokens, limitPerMinute));
         }
     }
 
-    public ValueTask RefundAsync(long keyId, long limitPerMinute, CancellationToken ct)
+    public ValueTask RefundAsync(string bucket, long limitPerMinute, CancellationToken ct)
     {
-        if (limitPerMinute > 0 && _buckets.TryGetValue(keyId, out var bucket))
+        if (limitPerMinute > 0 && _buckets.TryGetValue(bucket, out var state))
         {
-            lock (bucket)
+            lock (state)
             {
-                bucket.Tokens = Math.Min(limitPerMinute, bucket.Tokens + 1);
+                state.Tokens = Math.Min(limitPerMinute, state.Tokens + 1);
             }
         }
         return ValueTask.CompletedTask;
@@ -108,27 +111,27 @@ public sealed class RedisRateLimiter : IRateLimiter
 
     public RedisRateLimiter(IConnectionMultiplexer redis) => _redis = redis;
 
-    public async ValueTask<RateDecision> TryAcquireAsync(long keyId, long limitPerMinute, CancellationToken ct)
+    public async ValueTask<RateDecision> TryAcquireAsync(string bucket, long limitPerMinute, CancellationToken ct)
     {
         if (limitPerMinute <= 0)
         {
             return RateDecision.Unlimited;
         }
-        var (allowed, tokens) = await RunAsync(keyId, limitPerMinute, 1);
+        var (allowed, tokens) = await RunAsync(bucket, limitPerMinute, 1);
         return TokenBucket.Decide(allowed, tokens, limitPerMinute);
     }
 
-    public async ValueTask RefundAsync(long keyId, long limitPerMinute, CancellationToken ct)
+    public async ValueTask RefundAsync(string bucket, long limitPerMinute, CancellationToken ct)
     {
         if (limitPerMinute > 0)
         {
-            await RunAsync(keyId, limitPerMinute, -1);
+            await RunAsync(bucket, limitPerMinute, -1);
         }
     }
 
-    private async Task<(bool Allowed, double Tokens)> RunAsync(long keyId, long limit, int cost)
+    private async Task<(bool Allowed, double Tokens)> RunAsync(string bucket, long limit, int cost)
     {
-        var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(Script, [(RedisKey)$"crynux_bridge:rate:{keyId}"], [limit, cost]))!;
+        var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(Script, [(RedisKey)$"crynux_bridge:rate:{bucket}"], [limit, cost]))!;
         return ((long)result[0] == 1, double.Parse((string)result[1]!, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

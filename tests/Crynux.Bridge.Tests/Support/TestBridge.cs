@@ -96,7 +96,7 @@ public sealed class TestBridge : IAsyncDisposable
     {
         var options = new BridgeOptions
         {
-            Db = Options.Db, DataDir = Options.DataDir, Relay = Options.Relay, Log = Options.Log, Task = Options.Task, Api = Options.Api,
+            Db = Options.Db, DataDir = Options.DataDir, Relay = Options.Relay, Log = Options.Log, Task = Options.Task, Api = Options.Api, Redis = Options.Redis,
             Http = new HttpOptions { Host = "127.0.0.1", Port = FreePort() },
             Engine = new EngineOptions { InstanceId = instanceId, LeaseSeconds = Options.Engine.LeaseSeconds, Workers = Options.Engine.Workers },
         };
