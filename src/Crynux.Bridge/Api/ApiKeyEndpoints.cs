@@ -16,15 +16,17 @@ public static class ApiKeyEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/api_key/{client_id}").WithTags("API keys").AddEndpointFilter(NativeErrors.Filter);
-        group.MapPost("", CreateAsync).WithSummary("Create or rotate the client's API key (signed by the client or root)");
-        group.MapDelete("", DeleteAsync).WithSummary("Delete the client's API key (signed by the client or root)");
-        group.MapPost("/role", (HttpContext http, string client_id, ApiKeyRuntime rt) => ChangeRoleAsync(http, client_id, rt, add: true))
+        static RouteHandlerBuilder Signed(RouteHandlerBuilder route) => route.Accepts<Schemas.SignedRequestBody>("application/json").WithNativeErrors();
+        Signed(group.MapPost("", CreateAsync)).Produces<Schemas.ApiKeyCreatedEnvelope>()
+            .WithSummary("Create or rotate the client's API key (signed by the client or root)");
+        Signed(group.MapDelete("", DeleteAsync)).WithSummary("Delete the client's API key (signed by the client or root)");
+        Signed(group.MapPost("/role", (HttpContext http, string client_id, ApiKeyRuntime rt) => ChangeRoleAsync(http, client_id, rt, add: true)))
             .WithSummary("Add a role: chat, image or admin (signed by root)");
-        group.MapDelete("/role", (HttpContext http, string client_id, ApiKeyRuntime rt) => ChangeRoleAsync(http, client_id, rt, add: false))
+        Signed(group.MapDelete("/role", (HttpContext http, string client_id, ApiKeyRuntime rt) => ChangeRoleAsync(http, client_id, rt, add: false)))
             .WithSummary("Remove a role (signed by root)");
-        group.MapPost("/use_limit", (HttpContext http, string client_id, ApiKeyRuntime rt) => SetLimitAsync(http, client_id, rt, "use_limit"))
+        Signed(group.MapPost("/use_limit", (HttpContext http, string client_id, ApiKeyRuntime rt) => SetLimitAsync(http, client_id, rt, "use_limit")))
             .WithSummary("Set how many tasks the key may create; 0 means unlimited (signed by root)");
-        group.MapPost("/rate_limit", (HttpContext http, string client_id, ApiKeyRuntime rt) => SetLimitAsync(http, client_id, rt, "rate_limit"))
+        Signed(group.MapPost("/rate_limit", (HttpContext http, string client_id, ApiKeyRuntime rt) => SetLimitAsync(http, client_id, rt, "rate_limit")))
             .WithSummary("Set the requests per minute the key may make; 0 means unlimited (signed by root)");
     }
 

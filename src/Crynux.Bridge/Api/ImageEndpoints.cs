@@ -21,10 +21,12 @@ public static partial class ImageEndpoints
         foreach (var path in new[] { "/v1/sd/images/generations", "/v1/images/generations" })
         {
             app.MapPost(path, GenerateAsync).WithTags("Images").AddEndpointFilter(NativeErrors.OpenAiFilter)
-                .WithSummary("Create images from a prompt (OpenAI images.generate)");
+                .WithSummary("Create images from a prompt (OpenAI images.generate)")
+                .Accepts<Schemas.ImageRequest>("application/json").Produces<Schemas.ImagesResponse>().WithOpenAiErrors();
         }
         app.MapGet("/v1/images/files/{public_id}/{file}", ServeFileAsync).WithTags("Images").AddEndpointFilter(NativeErrors.OpenAiFilter)
-            .WithSummary("An image of a finished generation, for response_format=url (the path is unguessable)");
+            .WithSummary("An image of a finished generation, for response_format=url (the path is unguessable)")
+            .Produces(200, contentType: "image/png").Produces<Schemas.OpenAiError>(404);
     }
 
     private static async Task<IResult> GenerateAsync(HttpContext http, ClientAuth auth, TaskRuns runs, BridgeOptions options, ResultFiles files)

@@ -14,9 +14,11 @@ public static class InferenceTaskEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/inference_tasks").WithTags("Raw tasks").AddEndpointFilter(NativeErrors.Filter);
-        group.MapPost("", CreateAsync).WithSummary("Create a task from raw Crynux task_args");
-        group.MapGet("/{client_id}/{task_id}", GetAsync).WithSummary("A task's state (the member that succeeded, if any)");
-        group.MapGet("/{client_id}/{task_id}/images/{image_num}", GetImageAsync).WithSummary("A result file of a successful task (PNG, or the LLM result JSON)");
+        group.MapPost("", CreateAsync).WithSummary("Create a task from raw Crynux task_args")
+            .Accepts<Schemas.RawTaskRequest>("application/json").Produces<Schemas.ClientTaskEnvelope>().WithNativeErrors();
+        group.MapGet("/{client_id}/{task_id}", GetAsync).WithSummary("A task's state (the member that succeeded, if any)").WithNativeErrors();
+        group.MapGet("/{client_id}/{task_id}/images/{image_num}", GetImageAsync).WithSummary("A result file of a successful task (PNG, or the LLM result JSON)")
+            .Produces(200, contentType: "application/octet-stream").WithNativeErrors();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, ClientAuth auth, TaskRuns runs, BridgeOptions options)
