@@ -69,6 +69,26 @@ public sealed class DeadlineAndTakeoverTests
     }
 
     [Fact]
+    public async Task A_bridge_away_while_the_score_came_in_validates_and_downloads_after_restart()
+    {
+        await using var bridge = await TestBridge.StartAsync(devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour
+        {
+            MinExecutionDelay = TimeSpan.FromSeconds(10), MaxExecutionDelay = TimeSpan.FromSeconds(10),
+        });
+        var id = await bridge.SubmitRawAsync(SdTask(2));
+        await WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Any(t => t.Status == RelayTaskStatus.Started));
+        await bridge.StopBridgeAsync();
+        bridge.DevnetTime.Advance(TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Any(t => t.Status == RelayTaskStatus.ScoreReady));
+
+        await bridge.StartBridgeAsync();
+        var task = await bridge.WaitAsync(id);
+        Assert.Equal(ClientTaskStatus.Success, task.Status);
+        Assert.Equal(1, bridge.CountLedger("TaskPayment"));
+        Assert.Single(bridge.Devnet.Control.GetTasks());
+    }
+
+    [Fact]
     public async Task A_task_the_relay_no_longer_knows_is_aborted_locally()
     {
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour { NeverFinish = true });
