@@ -1,0 +1,39 @@
+namespace Crynux.Bridge.Bench;
+
+/// <summary>
+/// Sizes of every scenario: quick (a smoke run under two minutes) or full. The largest concurrent latency run is done once
+/// (last repeat) and only at the first poll interval; 10,000 in flight / 10,000 streams are left out of the full plan because
+/// admission (~15–20 tasks/s measured here) alone would take over ten minutes for each.
+/// </summary>
+internal sealed record Plan
+{
+    public required bool Quick { get; init; }
+    public required int Repeats { get; init; }
+    public required int SequentialN { get; init; }
+    public required int[] ConcurrentN { get; init; }
+    public required int[] PollIntervalsMs { get; init; }
+    public required int RelayTasks { get; init; }
+    public required int LongDelayMs { get; init; }
+    public required int[] InFlight { get; init; }
+    public required int PollWindowSeconds { get; init; }
+    public required int LastPollWindowSeconds { get; init; }
+    public required int[] HoldStreams { get; init; }
+    public required int HoldDelayMs { get; init; }
+    public required int[] AdmissionConcurrency { get; init; }
+    public required double AdmissionSeconds { get; init; }
+    public required int PacedRequests { get; init; }
+
+    public static Plan QuickPlan { get; } = new()
+    {
+        Quick = true, Repeats = 1, SequentialN = 10, ConcurrentN = [10], PollIntervalsMs = [200], RelayTasks = 5, LongDelayMs = 2000,
+        InFlight = [1, 50], PollWindowSeconds = 2, LastPollWindowSeconds = 2, HoldStreams = [100], HoldDelayMs = 3000,
+        AdmissionConcurrency = [1, 8], AdmissionSeconds = 1, PacedRequests = 5,
+    };
+
+    public static Plan FullPlan { get; } = new()
+    {
+        Quick = false, Repeats = 3, SequentialN = 100, ConcurrentN = [10, 100, 1000], PollIntervalsMs = [200, 20], RelayTasks = 20, LongDelayMs = 60_000,
+        InFlight = [1, 100, 1000], PollWindowSeconds = 5, LastPollWindowSeconds = 65, HoldStreams = [100, 1000], HoldDelayMs = 30_000,
+        AdmissionConcurrency = [1, 4, 16, 64], AdmissionSeconds = 3, PacedRequests = 20,
+    };
+}
