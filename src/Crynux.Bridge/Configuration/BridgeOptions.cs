@@ -80,6 +80,9 @@ public sealed class RelayOptions
     public int TimeoutSeconds { get; set; } = 30;
     [ConfigurationKeyName("events_poll_interval_ms")]
     public int EventsPollIntervalMs { get; set; } = 200;
+    /// <summary>The poll period for a second after the bridge acted (created, validated): the next state change is expected soon.</summary>
+    [ConfigurationKeyName("events_fast_poll_interval_ms")]
+    public int EventsFastPollIntervalMs { get; set; } = 20;
     [ConfigurationKeyName("reconcile_interval_seconds")]
     public int ReconcileIntervalSeconds { get; set; } = 60;
     [ConfigurationKeyName("max_attempts")]

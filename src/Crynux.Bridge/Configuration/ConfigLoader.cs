@@ -108,6 +108,7 @@ public static class ConfigLoader
             "relay.base_url", $"must be an http(s) URL, not '{o.Relay.BaseUrl}'");
         Require(o.Relay.TimeoutSeconds > 0, "relay.timeout_seconds", "must be greater than 0");
         Require(o.Relay.EventsPollIntervalMs is >= 1 and <= 60000, "relay.events_poll_interval_ms", "must be between 1 and 60000");
+        Require(o.Relay.EventsFastPollIntervalMs is >= 1 and <= 60000, "relay.events_fast_poll_interval_ms", "must be between 1 and 60000");
         Require(o.Relay.ReconcileIntervalSeconds is >= 1 and <= 86400, "relay.reconcile_interval_seconds", "must be between 1 and 86400");
         Require(o.Relay.MaxAttempts is >= 1 and <= 10, "relay.max_attempts", "must be between 1 and 10");
         Require(IsVersion(o.Task.DefaultTaskVersion), "task.default_task_version", "must look like 3.1.0");

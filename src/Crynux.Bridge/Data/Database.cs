@@ -49,6 +49,14 @@ public sealed class Database
         try
         {
             await connection.OpenAsync(ct);
+            if (connection is SqliteConnection)
+            {
+                // SQLite's own busy handler waits in small steps; without it Microsoft.Data.Sqlite retries a locked
+                // database only every 150 ms, which put a 150 ms floor under every contended write.
+                await using var busy = connection.CreateCommand();
+                busy.CommandText = "PRAGMA busy_timeout = 30000;";
+                await busy.ExecuteNonQueryAsync(ct);
+            }
         }
         catch
         {

@@ -121,17 +121,30 @@ public sealed class TaskStore
             "SELECT * FROM inference_tasks WHERE id = @id", new { id }, cancellationToken: ct));
     }
 
-    /// <summary>Records the Relay's answer to create: sequence and sampling seed, and the Created status.</summary>
-    public async Task MarkCreatedAsync(InferenceTaskRow task, long sequence, string samplingSeed, long now, CancellationToken ct)
+    /// <summary>
+    /// Records the Relay's answer to create: sequence and sampling seed, the Created status, and (for an original task) its
+    /// VRF result in the same write.
+    /// </summary>
+    public async Task MarkCreatedAsync(InferenceTaskRow task, long sequence, string samplingSeed, long now, CancellationToken ct,
+        (string Proof, string Number, bool NeedValidation)? vrf = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         await using var connection = await _db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE inference_tasks SET sequence = @sequence, sampling_seed = @samplingSeed, relay_created_at = @now, attempts = 0, last_error = NULL, " +
-            "status = CASE WHEN stage < 1 THEN 1 ELSE status END, stage = CASE WHEN stage < 1 THEN 1 ELSE stage END, updated_at = @now " +
-            "WHERE id = @Id", new { task.Id, sequence, samplingSeed, now }, cancellationToken: ct));
+            "status = CASE WHEN stage < 1 THEN 1 ELSE status END, stage = CASE WHEN stage < 1 THEN 1 ELSE stage END, updated_at = @now, " +
+            "vrf_proof = COALESCE(@proof, vrf_proof), vrf_number = COALESCE(@number, vrf_number), need_validation = COALESCE(@need, need_validation) " +
+            "WHERE id = @Id",
+            new { task.Id, sequence, samplingSeed, now, proof = vrf?.Proof, number = vrf?.Number, need = vrf is { } v ? (v.NeedValidation ? 1 : 0) : (int?)null },
+            cancellationToken: ct));
         task.Sequence = sequence;
         task.SamplingSeed = samplingSeed;
+        if (vrf is { } result)
+        {
+            task.VrfProof = result.Proof;
+            task.VrfNumber = result.Number;
+            task.NeedValidation = result.NeedValidation ? 1 : 0;
+        }
         if (task.Stage < 1)
         {
             task.Status = (int)InferenceStatus.Created;
@@ -155,22 +168,37 @@ public sealed class TaskStore
     public async Task<bool> AdvanceAsync(long id, InferenceStatus status, TaskUpdate update, long now, CancellationToken ct)
     {
         await using var connection = await _db.OpenAsync(ct);
-        return await AdvanceAsync(connection, "id = @key", id, status, update, now, ct) > 0;
+        return await AdvanceAsync(connection, null, "id = @key", id, status, update, now, ct) > 0;
     }
 
-    /// <summary>Applies a Relay event to the task with this commitment; returns its client task id when the row changed.</summary>
-    public async Task<long?> AdvanceByCommitmentAsync(string commitment, InferenceStatus status, TaskUpdate update, long now, CancellationToken ct)
+    /// <summary>
+    /// Applies a batch of Relay events in one transaction (one commit per poll, not per event); returns the commitments
+    /// whose rows changed.
+    /// </summary>
+    public async Task<List<string>> AdvanceByCommitmentsAsync(IReadOnlyList<(string Commitment, InferenceStatus Status, TaskUpdate Update)> changes,
+        long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
-        if (await AdvanceAsync(connection, "task_id_commitment = @key", commitment, status, update, now, ct) == 0)
+        ArgumentNullException.ThrowIfNull(changes);
+        var changed = new List<string>();
+        if (changes.Count == 0)
         {
-            return null;
+            return changed;
         }
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT client_task_id FROM inference_tasks WHERE task_id_commitment = @commitment", new { commitment }, cancellationToken: ct));
+        await using var connection = await _db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var (commitment, status, update) in changes)
+        {
+            if (await AdvanceAsync(connection, tx, "task_id_commitment = @key", commitment, status, update, now, ct) > 0)
+            {
+                changed.Add(commitment);
+            }
+        }
+        await tx.CommitAsync(ct);
+        return changed;
     }
 
-    private static Task<int> AdvanceAsync(DbConnection connection, string where, object key, InferenceStatus status, TaskUpdate update, long now, CancellationToken ct)
+    private static Task<int> AdvanceAsync(DbConnection connection, DbTransaction? tx, string where, object key, InferenceStatus status, TaskUpdate update,
+        long now, CancellationToken ct)
     {
         var stage = Stages.Of(status);
         // Same-stage updates are allowed so that ScoreReady can still learn its node; lower stages are ignored.
@@ -187,7 +215,7 @@ public sealed class TaskStore
             {
                 key, status = (int)status, stage, selectedNode = update.SelectedNode, abortReason = update.AbortReason, taskError = update.TaskError,
                 lastError = update.LastError, validateSent = update.ValidateSent ? 1 : 0, now,
-            }, cancellationToken: ct));
+            }, tx, cancellationToken: ct));
     }
 
     /// <summary>Marks a task as finished without changing its status (a download that gave up, a group that cannot validate).</summary>
@@ -214,15 +242,19 @@ public sealed class TaskStore
     }
 
     /// <summary>Ends a client task once: success with its result, or failure giving back its use-limit reservation.</summary>
-    public async Task<bool> FinishClientTaskAsync(ClientTaskRow task, string status, long? resultTaskId, string? error, int failedCount, long now, CancellationToken ct)
+    /// <param name="close">Also closes the client task (no Relay task of it is still open), saving a write.</param>
+    public async Task<bool> FinishClientTaskAsync(ClientTaskRow task, string status, long? resultTaskId, string? error, int failedCount, long now,
+        bool close, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(task);
         await using var connection = await _db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE client_tasks SET status = @status, result_task_id = @resultTaskId, error = @error, failed_count = @failedCount, " +
-            "finished_at = @now, updated_at = @now, quota_reserved = 0 WHERE id = @Id AND status = 'running'",
-            new { task.Id, status, resultTaskId, error = error is null ? null : Truncate(error), failedCount, now }, tx, cancellationToken: ct));
+            "finished_at = @now, updated_at = @now, quota_reserved = 0, " +
+            "is_open = CASE WHEN @close = 1 THEN 0 ELSE is_open END, lease_owner = CASE WHEN @close = 1 THEN NULL ELSE lease_owner END " +
+            "WHERE id = @Id AND status = 'running'",
+            new { task.Id, status, resultTaskId, error = error is null ? null : Truncate(error), failedCount, now, close = close ? 1 : 0 }, tx, cancellationToken: ct));
         if (changed > 0 && status == ClientTaskStatus.Failed && task.QuotaReserved > 0 && task.ApiKeyId is { } keyId)
         {
             await connection.ExecuteAsync(new CommandDefinition(

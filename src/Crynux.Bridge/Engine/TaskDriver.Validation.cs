@@ -26,6 +26,7 @@ public sealed partial class TaskDriver
             await RetryLaterAsync(task, e, ct);
             return;
         }
+        Heat();
         // relay-protocol §5.3: ScoreReady becomes Validated; ErrorReported ends aborted (reason 6) with a refund.
         var next = task.State == InferenceStatus.ScoreReady ? InferenceStatus.Validated : InferenceStatus.EndAborted;
         await AdvanceAsync(task, next, new TaskUpdate(AbortReason: next == InferenceStatus.EndAborted ? 6 : null, ValidateSent: true), ct);
@@ -59,6 +60,7 @@ public sealed partial class TaskDriver
             try
             {
                 await _relay.ValidateAsync([.. ordered.Select(m => m.TaskIdCommitment)], original.TaskId, original.VrfProof, _publicKeyHex, ct);
+                Heat();
                 await MarkValidateSentAsync(ordered, null, ct);
             }
             catch (RelayException e) when (e.Kind != RelayErrorKind.Transient)
@@ -116,34 +118,42 @@ public sealed partial class TaskDriver
 
     private async Task FinishAsync(ClientTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
     {
+        var allFinished = members.All(m => m.IsFinished);
+        var closed = false;
         if (task.Status == ClientTaskStatus.Running)
         {
             var result = members.FirstOrDefault(m => m.State == InferenceStatus.ResultDownloaded);
             var failed = members.Count(m => m.IsFinished && m.State != InferenceStatus.ResultDownloaded);
             if (result is not null)
             {
-                await EndAsync(task, ClientTaskStatus.Success, result.Id, null, failed, ct);
+                closed = await EndAsync(task, ClientTaskStatus.Success, result.Id, null, failed, allFinished, ct);
             }
-            else if (members.All(m => m.IsFinished))
+            else if (allFinished)
             {
-                await EndAsync(task, ClientTaskStatus.Failed, null, Failure.Describe(members), failed, ct);
+                closed = await EndAsync(task, ClientTaskStatus.Failed, null, Failure.Describe(members), failed, close: true, ct);
             }
         }
-        if (members.All(m => m.IsFinished))
+        if (allFinished)
         {
-            await _store.CloseClientTaskAsync(task.Id, NowMs, ct);
+            if (!closed)
+            {
+                await _store.CloseClientTaskAsync(task.Id, NowMs, ct);
+            }
             _open.RemoveClientTask(task.Id);
         }
     }
 
-    private async Task EndAsync(ClientTaskRow task, string status, long? resultId, string? error, int failed, CancellationToken ct)
+    /// <summary>Records the outcome and wakes the waiters; returns whether the write also closed the client task.</summary>
+    private async Task<bool> EndAsync(ClientTaskRow task, string status, long? resultId, string? error, int failed, bool close, CancellationToken ct)
     {
-        if (await _store.FinishClientTaskAsync(task, status, resultId, error, failed, NowMs, ct))
+        var ended = await _store.FinishClientTaskAsync(task, status, resultId, error, failed, NowMs, close, ct);
+        if (ended)
         {
             task.Status = status;
             _metrics.Count("crynux_bridge_tasks_total", $"kind=\"{task.Kind}\",status=\"{status}\"");
             _metrics.Observe("crynux_bridge_task_duration_seconds", $"kind=\"{task.Kind}\"", (NowMs - task.CreatedAt) / 1000.0);
         }
         _signals.Signal(task.Id);
+        return ended && close;
     }
 }

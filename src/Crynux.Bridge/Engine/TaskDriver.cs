@@ -46,6 +46,9 @@ public sealed partial class TaskDriver
     /// <summary>Set by the engine: asks for another pass of this client task after a delay (retries).</summary>
     public Action<long, TimeSpan> Schedule { get; set; } = (_, _) => { };
 
+    /// <summary>Set by the engine: the bridge just acted on the Relay, so the next event is near; poll fast for a moment.</summary>
+    public Action Heat { get; set; } = () => { };
+
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public async Task DriveAsync(long clientTaskId, CancellationToken ct)
@@ -92,8 +95,9 @@ public sealed partial class TaskDriver
         }
         if (task.IsValidation == 0 && task.NeedValidation is null && task.SamplingSeed.Length > 0)
         {
-            var proof = Ecvrf.Prove(_key, Hex.Decode(task.SamplingSeed));
-            await _store.SaveVrfAsync(task, Hex.Encode(proof.Proof), Hex.Encode(proof.Beta), Ecvrf.IsSelectedForValidation(proof.Beta), NowMs, ct);
+            // Created in an earlier life (adopted or resynced): the VRF was not stored with the create.
+            var (proof, number, need) = Vrf(task.SamplingSeed);
+            await _store.SaveVrfAsync(task, proof, number, need, NowMs, ct);
         }
         if (task.NeedValidation == 1 && task.GroupId is null && task.IsValidation == 0)
         {
@@ -117,8 +121,9 @@ public sealed partial class TaskDriver
         {
             var created = await _relay.CreateTaskAsync(request, ct);
             _metrics.Stage("create", TimeSpan.FromMilliseconds(NowMs - task.CreatedAt));
-            await _store.MarkCreatedAsync(task, created.Sequence, created.SamplingSeed, NowMs, ct);
+            await _store.MarkCreatedAsync(task, created.Sequence, created.SamplingSeed, NowMs, ct, task.IsValidation == 0 ? Vrf(created.SamplingSeed) : null);
             _open.Touch(task.TaskIdCommitment, NowMs);
+            Heat();
             return true;
         }
         catch (RelayException e) when (e.Kind == RelayErrorKind.Rejected && e.RelayMessage == "Task already uploaded")
@@ -142,6 +147,13 @@ public sealed partial class TaskDriver
             await RetryLaterAsync(task, e, ct);
             return false;
         }
+    }
+
+    /// <summary>The VRF over the task's sampling seed with the wallet key, and whether it selects a validation group.</summary>
+    private (string Proof, string Number, bool NeedValidation) Vrf(string samplingSeed)
+    {
+        var proof = Ecvrf.Prove(_key, Hex.Decode(samplingSeed));
+        return (Hex.Encode(proof.Proof), Hex.Encode(proof.Beta), Ecvrf.IsSelectedForValidation(proof.Beta));
     }
 
     private async Task<bool> AdoptAsync(InferenceTaskRow task, CancellationToken ct)

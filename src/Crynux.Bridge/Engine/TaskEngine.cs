@@ -30,6 +30,7 @@ public sealed class TaskEngine : BackgroundService
     private readonly ILogger<TaskEngine> _log;
     private readonly string _instanceId;
     private readonly SemaphoreSlim _wake = new(0);
+    private long _hotUntilMs;
     private CancellationToken _stopping;
 
     public TaskEngine(TaskDriver driver, TaskStore store, RelayClient relay, OpenTasks open, WorkSet queue, ResultFiles files,
@@ -49,6 +50,7 @@ public sealed class TaskEngine : BackgroundService
         _log = log;
         _instanceId = identity.InstanceId;
         driver.Schedule = ScheduleDrive;
+        driver.Heat = Heat;
         metrics.Gauge("crynux_bridge_open_tasks", () => _open.ClientTaskCount);
     }
 
@@ -68,7 +70,20 @@ public sealed class TaskEngine : BackgroundService
             _open.Add(commitment, clientTaskId, NowMs);
         }
         _queue.Enqueue(clientTaskId);
-        _wake.Release();
+        Heat();
+    }
+
+    /// <summary>
+    /// Polls the events fast for the next second: after the bridge acts, the Relay's answer (a node starting, scoring,
+    /// uploading) usually comes within milliseconds. The fast rate is a bound of its own, however many tasks are in flight.
+    /// </summary>
+    private void Heat()
+    {
+        var until = NowMs + 1000;
+        if (Interlocked.Exchange(ref _hotUntilMs, until) < NowMs)
+        {
+            _wake.Release();
+        }
     }
 
     public long NewLeaseExpiry() => NowMs + LeaseMs;
@@ -172,9 +187,9 @@ public sealed class TaskEngine : BackgroundService
         {
             var events = await _relay.GetEventsAsync(cursor, EventBatch, ct);
             LastEventsPoll = _time.GetUtcNow();
+            await ApplyEventsAsync(events, ct);
             foreach (var e in events)
             {
-                await ApplyEventAsync(e, ct);
                 cursor = Math.Max(cursor, e.Id);
             }
             if (events.Count > 0)
@@ -189,7 +204,10 @@ public sealed class TaskEngine : BackgroundService
             if (events.Count < EventBatch)
             {
                 // Nothing of ours in flight: poll slowly, but wake at once when a task is admitted.
-                var interval = _open.IsEmpty ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(_options.Relay.EventsPollIntervalMs);
+                var interval = _open.IsEmpty ? TimeSpan.FromSeconds(1)
+                    : TimeSpan.FromMilliseconds(NowMs < Interlocked.Read(ref _hotUntilMs)
+                        ? Math.Min(_options.Relay.EventsFastPollIntervalMs, _options.Relay.EventsPollIntervalMs)
+                        : _options.Relay.EventsPollIntervalMs);
                 await _wake.WaitAsync(interval, ct);
                 while (_wake.CurrentCount > 0)
                 {
@@ -199,22 +217,27 @@ public sealed class TaskEngine : BackgroundService
         }
     }
 
-    private async Task ApplyEventAsync(RelayEvent e, CancellationToken ct)
+    /// <summary>Writes the events of this instance's tasks (one transaction per poll), then drives their client tasks.</summary>
+    private async Task ApplyEventsAsync(List<RelayEvent> events, CancellationToken ct)
     {
-        if (!_open.TryGetClientTask(e.TaskIdCommitment, out var clientTaskId))
+        var ours = new List<(string Commitment, InferenceStatus Status, TaskUpdate Update)>();
+        var clientTasks = new HashSet<long>();
+        foreach (var e in events)
         {
-            return;
+            if (_open.TryGetClientTask(e.TaskIdCommitment, out var clientTaskId) && Interpret(e) is ({ } status, var update))
+            {
+                ours.Add((e.TaskIdCommitment, status, update));
+                clientTasks.Add(clientTaskId);
+            }
         }
-        var (status, update) = Interpret(e);
-        if (status is null)
+        foreach (var commitment in await _store.AdvanceByCommitmentsAsync(ours, NowMs, ct))
         {
-            return;
+            _open.Touch(commitment, NowMs);
         }
-        if (await _store.AdvanceByCommitmentAsync(e.TaskIdCommitment, status.Value, update, NowMs, ct) is not null)
+        foreach (var id in clientTasks)
         {
-            _open.Touch(e.TaskIdCommitment, NowMs);
+            _queue.Enqueue(id);
         }
-        _queue.Enqueue(clientTaskId);
     }
 
     /// <summary>The status an event means for the bridge (relay-protocol §8), and what comes with it.</summary>
