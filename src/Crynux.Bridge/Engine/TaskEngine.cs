@@ -31,6 +31,7 @@ public sealed class TaskEngine : BackgroundService
     private readonly string _instanceId;
     private readonly SemaphoreSlim _wake = new(0);
     private long _hotUntilMs;
+    private volatile bool _pollingSlowly = true;
     private CancellationToken _stopping;
 
     public TaskEngine(TaskDriver driver, TaskStore store, RelayClient relay, OpenTasks open, WorkSet queue, ResultFiles files,
@@ -79,9 +80,11 @@ public sealed class TaskEngine : BackgroundService
     /// </summary>
     private void Heat()
     {
-        var until = NowMs + 1000;
-        if (Interlocked.Exchange(ref _hotUntilMs, until) < NowMs)
+        Interlocked.Exchange(ref _hotUntilMs, NowMs + 1000);
+        // Cut a slow wait short; a fast one ends soon anyway (so a burst of admissions does not become a burst of polls).
+        if (_pollingSlowly)
         {
+            _pollingSlowly = false;
             _wake.Release();
         }
     }
@@ -204,10 +207,10 @@ public sealed class TaskEngine : BackgroundService
             if (events.Count < EventBatch)
             {
                 // Nothing of ours in flight: poll slowly, but wake at once when a task is admitted.
-                var interval = _open.IsEmpty ? TimeSpan.FromSeconds(1)
-                    : TimeSpan.FromMilliseconds(NowMs < Interlocked.Read(ref _hotUntilMs)
-                        ? Math.Min(_options.Relay.EventsFastPollIntervalMs, _options.Relay.EventsPollIntervalMs)
-                        : _options.Relay.EventsPollIntervalMs);
+                var fast = Math.Min(_options.Relay.EventsFastPollIntervalMs, _options.Relay.EventsPollIntervalMs);
+                var interval = NowMs < Interlocked.Read(ref _hotUntilMs) ? TimeSpan.FromMilliseconds(fast)
+                    : _open.IsEmpty ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(_options.Relay.EventsPollIntervalMs);
+                _pollingSlowly = interval.TotalMilliseconds > fast;
                 await _wake.WaitAsync(interval, ct);
                 while (_wake.CurrentCount > 0)
                 {
