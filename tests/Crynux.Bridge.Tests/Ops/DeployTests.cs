@@ -46,7 +46,9 @@ public sealed class DeployTests
         Assert.Equal("https://relay.crynux.io", o.Relay.BaseUrl);
         Assert.Equal(30, o.Relay.TimeoutSeconds);
         Assert.Equal(200, o.Relay.EventsPollIntervalMs);
-        Assert.Equal(30, o.Relay.ReconcileIntervalSeconds);
+        Assert.Equal(20, o.Relay.EventsFastPollIntervalMs);
+        Assert.Equal(60, o.Relay.ReconcileIntervalSeconds);
+        Assert.Equal(3, o.Relay.MaxAttempts);
         Assert.Equal("3.1.0", o.Task.DefaultTaskVersion);
         Assert.Equal(1.0m, o.Task.DefaultSdTaskFeeCnx);
         Assert.Equal(2.0m, o.Task.DefaultSdXlTaskFeeCnx);
