@@ -94,6 +94,10 @@ public sealed class DeadlineAndTakeoverTests
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour { NeverFinish = true });
         var id = await bridge.SubmitRawAsync(LlmTask());
         await WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Any(t => t.Status == RelayTaskStatus.Started));
+        // Stop only once the bridge has recorded the create's answer: a create still in flight at the stop is (rightly)
+        // sent again after the restart, and the fresh Relay would then simply accept it.
+        var store = bridge.Service<global::Crynux.Bridge.Data.TaskStore>();
+        await WaitUntilAsync(() => store.GetMembersAsync(id, Ct).GetAwaiter().GetResult().All(m => m.Stage >= 1));
         await bridge.StopBridgeAsync();
 
         // The bridge comes back to a Relay that has no record of the task (history retention, or a reset).
