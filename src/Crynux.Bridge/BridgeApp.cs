@@ -81,6 +81,7 @@ public static class BridgeApp
         services.AddSingleton<TaskDriver>();
         services.AddSingleton<TaskEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskEngine>());
+        services.AddSingleton<AdmissionWriter>();
         services.AddSingleton<TaskSubmitter>();
         services.AddSingleton<ClientAuth>();
         services.AddSingleton<TaskRuns>();

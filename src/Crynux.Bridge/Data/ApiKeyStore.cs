@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using Dapper;
 
 namespace Crynux.Bridge.Data;
@@ -25,15 +27,51 @@ public sealed class ApiKeyRow
 /// <summary>API keys: one row per client id; only the SHA-256 of a key is stored.</summary>
 public sealed class ApiKeyStore
 {
+    // Every authenticated request looks its key up; a hit is trusted for this long. A change made through this instance
+    // clears the cache at once; one made through another instance sharing the database shows here within this time.
+    // Use limits are not affected: they are enforced by the conditional UPDATE of each admission.
+    private static readonly long CacheTicks = TimeSpan.FromSeconds(1).Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+
     private readonly Database _db;
+    private readonly ConcurrentDictionary<string, (ApiKeyRow Row, long Until)> _byHash = new(StringComparer.Ordinal);
 
     public ApiKeyStore(Database db) => _db = db;
 
+    /// <summary>The live key with this hash (cached briefly; the row is shared, do not modify it).</summary>
     public async Task<ApiKeyRow?> FindByHashAsync(string keyHash, CancellationToken ct)
     {
+        var now = Stopwatch.GetTimestamp();
+        var generation = Volatile.Read(ref _generation);
+        if (_byHash.TryGetValue(keyHash, out var hit) && hit.Until > now)
+        {
+            return hit.Row;
+        }
         await using var connection = await _db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
             "SELECT * FROM api_keys WHERE key_hash = @keyHash AND deleted_at IS NULL", new { keyHash }, cancellationToken: ct));
+        if (row is null)
+        {
+            _byHash.TryRemove(keyHash, out _);
+        }
+        else if (generation == Volatile.Read(ref _generation))
+        {
+            // (A read that raced a change made here is not kept: it may hold the row from before the change.)
+            if (_byHash.Count > 10_000)
+            {
+                _byHash.Clear();
+            }
+            _byHash[keyHash] = (row, now + CacheTicks);
+        }
+        return row;
+    }
+
+    private long _generation;
+
+    private T Changed<T>(T result)
+    {
+        Interlocked.Increment(ref _generation);
+        _byHash.Clear();
+        return result;
     }
 
     public async Task<ApiKeyRow?> FindByClientAsync(string clientId, CancellationToken ct)
@@ -50,7 +88,8 @@ public sealed class ApiKeyStore
     public async Task<ApiKeyRow> CreateOrRotateAsync(string clientId, string keyHash, string keyPrefix, long expiresAt, long defaultUseLimit,
         long defaultRateLimit, long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await using var tx = await connection.BeginTransactionAsync(ct);
         await EnsureClientAsync(connection, tx, clientId, now, ct);
         var rotated = await connection.ExecuteAsync(new CommandDefinition(
@@ -64,7 +103,7 @@ public sealed class ApiKeyStore
                 new { clientId, keyHash, keyPrefix, defaultUseLimit, defaultRateLimit, expiresAt, now }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
-        return (await FindByClientAsync(clientId, ct))!;
+        return Changed((await FindByClientAsync(clientId, ct))!);
     }
 
     private static async Task EnsureClientAsync(DbConnection connection, DbTransaction tx, string clientId, long now, CancellationToken ct)
@@ -80,48 +119,53 @@ public sealed class ApiKeyStore
 
     public async Task<bool> DeleteAsync(string clientId, long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
+        return Changed(await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET deleted_at = @now, updated_at = @now WHERE client_id = @clientId AND deleted_at IS NULL",
-            new { clientId, now }, cancellationToken: ct)) > 0;
+            new { clientId, now }, cancellationToken: ct)) > 0);
     }
 
     public async Task<bool> SetRolesAsync(long id, string roles, long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET roles = @roles, updated_at = @now WHERE id = @id", new { id, roles, now }, cancellationToken: ct)) > 0;
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
+        return Changed(await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET roles = @roles, updated_at = @now WHERE id = @id", new { id, roles, now }, cancellationToken: ct)) > 0);
     }
 
     public async Task<bool> SetUseLimitAsync(string clientId, long useLimit, long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
+        return Changed(await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET use_limit = @useLimit, updated_at = @now WHERE client_id = @clientId AND deleted_at IS NULL",
-            new { clientId, useLimit, now }, cancellationToken: ct)) > 0;
+            new { clientId, useLimit, now }, cancellationToken: ct)) > 0);
     }
 
     public async Task<bool> SetRateLimitAsync(string clientId, long rateLimit, long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
+        return Changed(await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET rate_limit = @rateLimit, updated_at = @now WHERE client_id = @clientId AND deleted_at IS NULL",
-            new { clientId, rateLimit, now }, cancellationToken: ct)) > 0;
+            new { clientId, rateLimit, now }, cancellationToken: ct)) > 0);
     }
 
     /// <summary>Reserves one use inside the caller's transaction: one conditional UPDATE, so concurrent requests never overshoot.</summary>
-    public static async Task<bool> TryReserveUseAsync(DbConnection connection, DbTransaction tx, long id, long now)
+    public static async Task<bool> TryReserveUseAsync(DbConnection connection, DbTransaction tx, long id, long now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_keys SET used_count = used_count + 1, last_used_at = @now WHERE id = @id AND deleted_at IS NULL " +
-            "AND (use_limit <= 0 OR used_count < use_limit)", new { id, now }, tx)) > 0;
+            "AND (use_limit <= 0 OR used_count < use_limit)", new { id, now }, tx, cancellationToken: ct)) > 0;
     }
 
     /// <summary>Records a management signature; false when it was already used (a replay).</summary>
     public async Task<bool> TryUseSignatureAsync(string signatureHash, long expiresAt, long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM used_signatures WHERE expires_at < @now", new { now }, cancellationToken: ct));
         try

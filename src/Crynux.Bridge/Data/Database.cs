@@ -17,10 +17,15 @@ public enum DbDriver
 /// <summary>Opens connections to the configured database and knows the few SQL differences between the three.</summary>
 public sealed class Database
 {
+    // SQLite has one writer at a time. Queueing writers here, in order, replaces SQLite's busy handler, which sleeps in
+    // growing steps (up to 100 ms) while another connection of this same process holds the lock.
+    private readonly SemaphoreSlim? _sqliteWriteGate;
+
     public Database(DbDriver driver, string connectionString)
     {
         Driver = driver;
         ConnectionString = connectionString;
+        _sqliteWriteGate = driver == DbDriver.Sqlite ? new SemaphoreSlim(1, 1) : null;
     }
 
     public DbDriver Driver { get; }
@@ -64,6 +69,28 @@ public sealed class Database
             throw;
         }
         return connection;
+    }
+
+    /// <summary>
+    /// A connection for a write (or a write transaction). On SQLite it also holds this process's write turn until disposed,
+    /// so keep only database work inside it.
+    /// </summary>
+    public async Task<WriteConnection> OpenWriteAsync(CancellationToken ct = default)
+    {
+        if (_sqliteWriteGate is null)
+        {
+            return new WriteConnection(await OpenAsync(ct), null);
+        }
+        await _sqliteWriteGate.WaitAsync(ct);
+        try
+        {
+            return new WriteConnection(await OpenAsync(ct), _sqliteWriteGate);
+        }
+        catch
+        {
+            _sqliteWriteGate.Release();
+            throw;
+        }
     }
 
     /// <summary>An INSERT with this suffix returns the new row's id as a scalar.</summary>
@@ -157,6 +184,24 @@ public sealed class Database
             {
                 // Created by another instance in the meantime.
             }
+        }
+    }
+}
+
+/// <summary>An open connection for writing; disposing it closes the connection and gives the write turn back.</summary>
+public sealed class WriteConnection(DbConnection connection, SemaphoreSlim? gate) : IAsyncDisposable
+{
+    public DbConnection Connection { get; } = connection;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            gate?.Release();
         }
     }
 }

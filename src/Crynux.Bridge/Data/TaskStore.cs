@@ -27,33 +27,38 @@ public sealed class TaskStore
     public Database Database => _db;
 
     /// <summary>
-    /// Inserts a client task with its Relay tasks in one transaction. <paramref name="admit"/> runs first inside it (the use-limit
-    /// reservation); when it returns false nothing is written and null comes back.
+    /// Inserts client tasks with their Relay tasks, all in one transaction (one commit for the lot). An admission with a
+    /// key id first reserves one use of that key; when the key has none left its rows are not written and its entry in the
+    /// answer is false. A database error (a duplicate Idempotency-Key) rolls back the whole batch.
     /// </summary>
-    public async Task<ClientTaskRow?> InsertAsync(ClientTaskRow task, IReadOnlyList<InferenceTaskRow> members,
-        Func<DbConnection, DbTransaction, Task<bool>>? admit, CancellationToken ct)
+    public async Task<bool[]> InsertAsync(IReadOnlyList<NewClientTask> admissions, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(task);
-        ArgumentNullException.ThrowIfNull(members);
-        await using var connection = await _db.OpenAsync(ct);
+        ArgumentNullException.ThrowIfNull(admissions);
+        var admitted = new bool[admissions.Count];
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (admit is not null && !await admit(connection, tx))
+        for (var i = 0; i < admissions.Count; i++)
         {
-            await tx.RollbackAsync(ct);
-            return null;
-        }
-        task.Id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO client_tasks (public_id, client_id, api_key_id, kind, status, error, idempotency_key, failed_count, result_task_id, " +
-            "quota_reserved, is_open, lease_owner, lease_expires_at, meta, created_at, updated_at) VALUES (@PublicId, @ClientId, @ApiKeyId, @Kind, " +
-            "@Status, @Error, @IdempotencyKey, @FailedCount, @ResultTaskId, @QuotaReserved, @IsOpen, @LeaseOwner, @LeaseExpiresAt, @Meta, " +
-            "@CreatedAt, @UpdatedAt)" + _db.ReturningId, task, tx, cancellationToken: ct));
-        foreach (var member in members)
-        {
-            member.ClientTaskId = task.Id;
-            await InsertInferenceAsync(connection, tx, member, ct);
+            var (task, members, reserveKeyId) = admissions[i];
+            if (reserveKeyId is { } keyId && !await ApiKeyStore.TryReserveUseAsync(connection, tx, keyId, task.CreatedAt, ct))
+            {
+                continue;
+            }
+            task.Id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "INSERT INTO client_tasks (public_id, client_id, api_key_id, kind, status, error, idempotency_key, failed_count, result_task_id, " +
+                "quota_reserved, is_open, lease_owner, lease_expires_at, meta, created_at, updated_at) VALUES (@PublicId, @ClientId, @ApiKeyId, @Kind, " +
+                "@Status, @Error, @IdempotencyKey, @FailedCount, @ResultTaskId, @QuotaReserved, @IsOpen, @LeaseOwner, @LeaseExpiresAt, @Meta, " +
+                "@CreatedAt, @UpdatedAt)" + _db.ReturningId, task, tx, cancellationToken: ct));
+            foreach (var member in members)
+            {
+                member.ClientTaskId = task.Id;
+                await InsertInferenceAsync(connection, tx, member, ct);
+            }
+            admitted[i] = true;
         }
         await tx.CommitAsync(ct);
-        return task;
+        return admitted;
     }
 
     private async Task InsertInferenceAsync(DbConnection connection, DbTransaction? tx, InferenceTaskRow member, CancellationToken ct) =>
@@ -65,7 +70,8 @@ public sealed class TaskStore
     {
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(members);
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await using var tx = await connection.BeginTransactionAsync(ct);
         var marked = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE inference_tasks SET group_id = @Id, updated_at = @now WHERE id = @Id AND group_id IS NULL",
@@ -129,7 +135,8 @@ public sealed class TaskStore
         (string Proof, string Number, bool NeedValidation)? vrf = null)
     {
         ArgumentNullException.ThrowIfNull(task);
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE inference_tasks SET sequence = @sequence, sampling_seed = @samplingSeed, relay_created_at = @now, attempts = 0, last_error = NULL, " +
             "status = CASE WHEN stage < 1 THEN 1 ELSE status END, stage = CASE WHEN stage < 1 THEN 1 ELSE stage END, updated_at = @now, " +
@@ -155,7 +162,8 @@ public sealed class TaskStore
     public async Task SaveVrfAsync(InferenceTaskRow task, string proof, string number, bool needValidation, long now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(task);
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE inference_tasks SET vrf_proof = @proof, vrf_number = @number, need_validation = @need, updated_at = @now WHERE id = @Id",
             new { task.Id, proof, number, need = needValidation ? 1 : 0, now }, cancellationToken: ct));
@@ -167,7 +175,8 @@ public sealed class TaskStore
     /// <summary>Moves a task forward (never back). Returns whether the row changed.</summary>
     public async Task<bool> AdvanceAsync(long id, InferenceStatus status, TaskUpdate update, long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         return await AdvanceAsync(connection, null, "id = @key", id, status, update, now, ct) > 0;
     }
 
@@ -184,7 +193,8 @@ public sealed class TaskStore
         {
             return changed;
         }
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await using var tx = await connection.BeginTransactionAsync(ct);
         foreach (var (commitment, status, update) in changes)
         {
@@ -221,7 +231,8 @@ public sealed class TaskStore
     /// <summary>Marks a task as finished without changing its status (a download that gave up, a group that cannot validate).</summary>
     public async Task GiveUpAsync(long id, string error, long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE inference_tasks SET stage = 6, last_error = @error, updated_at = @now WHERE id = @id AND stage < 6",
             new { id, error = Truncate(error), now }, cancellationToken: ct));
@@ -230,7 +241,8 @@ public sealed class TaskStore
     public async Task SetFlagsAsync(long id, bool? validateSent = null, bool? cancelSent = null, int? attempts = null, string? lastError = null,
         long now = 0, CancellationToken ct = default)
     {
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE inference_tasks SET validate_sent = COALESCE(@validateSent, validate_sent), cancel_sent = COALESCE(@cancelSent, cancel_sent), " +
             "attempts = COALESCE(@attempts, attempts), last_error = COALESCE(@lastError, last_error), updated_at = @now WHERE id = @id",
@@ -247,7 +259,8 @@ public sealed class TaskStore
         bool close, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(task);
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await using var tx = await connection.BeginTransactionAsync(ct);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE client_tasks SET status = @status, result_task_id = @resultTaskId, error = @error, failed_count = @failedCount, " +
@@ -266,7 +279,8 @@ public sealed class TaskStore
 
     public async Task CloseClientTaskAsync(long id, long now, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE client_tasks SET is_open = 0, lease_owner = NULL, updated_at = @now WHERE id = @id", new { id, now }, cancellationToken: ct));
     }
@@ -274,7 +288,8 @@ public sealed class TaskStore
     /// <summary>Extends every lease this instance holds; returns how many.</summary>
     public async Task<int> RenewLeasesAsync(string owner, long expiresAt, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE client_tasks SET lease_expires_at = @expiresAt WHERE is_open = 1 AND lease_owner = @owner", new { owner, expiresAt }, cancellationToken: ct));
     }
@@ -285,7 +300,8 @@ public sealed class TaskStore
     /// </summary>
     public async Task<List<long>> ClaimAsync(string owner, long now, long expiresAt, int limit, bool includeOwn, long afterId, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         var candidates = (await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT id FROM client_tasks WHERE is_open = 1 AND id > @afterId AND (lease_owner IS NULL OR lease_expires_at < @now" +
             (includeOwn ? " OR lease_owner = @owner" : "") + ") ORDER BY id LIMIT " + limit, new { owner, now, afterId }, cancellationToken: ct))).AsList();
@@ -321,7 +337,8 @@ public sealed class TaskStore
 
     public async Task SetStateAsync(string name, string value, CancellationToken ct)
     {
-        await using var connection = await _db.OpenAsync(ct);
+        await using var write = await _db.OpenWriteAsync(ct);
+        var connection = write.Connection;
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE engine_state SET value = @value WHERE name = @name", new { name, value }, cancellationToken: ct));
         if (updated == 0)
@@ -361,6 +378,9 @@ public sealed class TaskStore
 
     internal static string Truncate(string text) => text.Length <= 3900 ? text : text[..3900];
 }
+
+/// <summary>A client task to admit with its Relay tasks; <paramref name="ReserveKeyId"/> is the API key to spend one use of.</summary>
+public sealed record NewClientTask(ClientTaskRow Task, IReadOnlyList<InferenceTaskRow> Members, long? ReserveKeyId);
 
 /// <summary>Optional fields that come with a status change.</summary>
 public sealed record TaskUpdate(string? SelectedNode = null, int? AbortReason = null, int? TaskError = null, string? LastError = null, bool ValidateSent = false)

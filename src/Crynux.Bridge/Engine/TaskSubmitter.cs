@@ -28,15 +28,17 @@ public sealed record SubmitResult(Admission Admission, ClientTaskRow? Task);
 public sealed class TaskSubmitter
 {
     private readonly TaskStore _store;
+    private readonly AdmissionWriter _writer;
     private readonly TaskEngine _engine;
     private readonly TaskSignals _signals;
     private readonly TimeProvider _time;
     private readonly string _instanceId;
 
-    public TaskSubmitter(TaskStore store, TaskEngine engine, TaskSignals signals, TimeProvider time, EngineIdentity identity)
+    public TaskSubmitter(TaskStore store, AdmissionWriter writer, TaskEngine engine, TaskSignals signals, TimeProvider time, EngineIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity);
         _store = store;
+        _writer = writer;
         _engine = engine;
         _signals = signals;
         _time = time;
@@ -69,13 +71,10 @@ public sealed class TaskSubmitter
             UpdatedAt = now,
         };
         var members = Enumerable.Range(0, Math.Max(1, request.Spec.RepeatNum)).Select(_ => NewMember(request.Spec, now)).ToList();
-        Func<DbConnection, DbTransaction, Task<bool>>? admit = task.QuotaReserved == 1
-            ? (connection, tx) => ApiKeyStore.TryReserveUseAsync(connection, tx, request.ApiKeyId!.Value, now)
-            : null;
-        ClientTaskRow? inserted;
+        bool admitted;
         try
         {
-            inserted = await _store.InsertAsync(task, members, admit, ct);
+            admitted = await _writer.WriteAsync(new NewClientTask(task, members, task.QuotaReserved == 1 ? request.ApiKeyId : null), ct);
         }
         catch (DbException) when (request.IdempotencyKey is not null && request.ApiKeyId is not null)
         {
@@ -87,12 +86,12 @@ public sealed class TaskSubmitter
             }
             return new SubmitResult(Admission.Replayed, winner);
         }
-        if (inserted is null)
+        if (!admitted)
         {
             return new SubmitResult(Admission.QuotaExceeded, null);
         }
-        _engine.Accept(inserted.Id, members.Select(m => m.TaskIdCommitment));
-        return new SubmitResult(Admission.Admitted, inserted);
+        _engine.Accept(task.Id, members.Select(m => m.TaskIdCommitment));
+        return new SubmitResult(Admission.Admitted, task);
     }
 
     private InferenceTaskRow NewMember(TaskSpec spec, long now)
