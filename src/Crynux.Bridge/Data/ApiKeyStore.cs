@@ -152,13 +152,16 @@ public sealed class ApiKeyStore
             new { clientId, rateLimit, now }, cancellationToken: ct)) > 0);
     }
 
-    /// <summary>Reserves one use inside the caller's transaction: one conditional UPDATE, so concurrent requests never overshoot.</summary>
-    public static async Task<bool> TryReserveUseAsync(DbConnection connection, DbTransaction tx, long id, long now, CancellationToken ct)
+    /// <summary>
+    /// Reserves <paramref name="count"/> uses inside the caller's transaction, all or none: one conditional UPDATE, so
+    /// concurrent requests never overshoot.
+    /// </summary>
+    public static async Task<bool> TryReserveUsesAsync(DbConnection connection, DbTransaction tx, long id, int count, long now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET used_count = used_count + 1, last_used_at = @now WHERE id = @id AND deleted_at IS NULL " +
-            "AND (use_limit <= 0 OR used_count < use_limit)", new { id, now }, tx, cancellationToken: ct)) > 0;
+            "UPDATE api_keys SET used_count = used_count + @count, last_used_at = @now WHERE id = @id AND deleted_at IS NULL " +
+            "AND (use_limit <= 0 OR used_count + @count <= use_limit)", new { id, count, now }, tx, cancellationToken: ct)) > 0;
     }
 
     /// <summary>Records a management signature; false when it was already used (a replay).</summary>

@@ -26,38 +26,78 @@ public sealed class TaskStore
 
     public Database Database => _db;
 
+    private const string ClientTaskColumns =
+        "public_id, client_id, api_key_id, kind, status, error, idempotency_key, failed_count, result_task_id, quota_reserved, is_open, " +
+        "lease_owner, lease_expires_at, meta, created_at, updated_at";
+
     /// <summary>
-    /// Inserts client tasks with their Relay tasks, all in one transaction (one commit for the lot). An admission with a
-    /// key id first reserves one use of that key; when the key has none left its rows are not written and its entry in the
-    /// answer is false. A database error (a duplicate Idempotency-Key) rolls back the whole batch.
+    /// Inserts client tasks with their Relay tasks, all in one transaction (one commit and a handful of statements for the
+    /// lot). An admission with a key id first reserves one use of that key; when the key has none left its rows are not
+    /// written and its entry in the answer is false. A database error (a duplicate Idempotency-Key) rolls back the whole
+    /// batch. Client task ids are set on the rows; Relay task ids are not read back (the engine finds them by commitment).
     /// </summary>
     public async Task<bool[]> InsertAsync(IReadOnlyList<NewClientTask> admissions, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(admissions);
-        var admitted = new bool[admissions.Count];
         await using var write = await _db.OpenWriteAsync(ct);
         var connection = write.Connection;
         await using var tx = await connection.BeginTransactionAsync(ct);
-        for (var i = 0; i < admissions.Count; i++)
+        var admitted = await ReserveUsesAsync(connection, tx, admissions, ct);
+        var tasks = admissions.Where((_, i) => admitted[i]).Select(a => a.Task).ToList();
+        if (tasks.Count > 0)
         {
-            var (task, members, reserveKeyId) = admissions[i];
-            if (reserveKeyId is { } keyId && !await ApiKeyStore.TryReserveUseAsync(connection, tx, keyId, task.CreatedAt, ct))
+            foreach (var (sql, parameters) in MultiRowInsert<ClientTaskRow>.Statements("client_tasks", ClientTaskColumns, tasks))
             {
-                continue;
+                await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct));
             }
-            task.Id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "INSERT INTO client_tasks (public_id, client_id, api_key_id, kind, status, error, idempotency_key, failed_count, result_task_id, " +
-                "quota_reserved, is_open, lease_owner, lease_expires_at, meta, created_at, updated_at) VALUES (@PublicId, @ClientId, @ApiKeyId, @Kind, " +
-                "@Status, @Error, @IdempotencyKey, @FailedCount, @ResultTaskId, @QuotaReserved, @IsOpen, @LeaseOwner, @LeaseExpiresAt, @Meta, " +
-                "@CreatedAt, @UpdatedAt)" + _db.ReturningId, task, tx, cancellationToken: ct));
-            foreach (var member in members)
+            var ids = (await connection.QueryAsync<(long Id, string PublicId)>(new CommandDefinition(
+                "SELECT id, public_id FROM client_tasks WHERE public_id " + (_db.Driver == DbDriver.Postgres ? "= ANY(@publicIds)" : "IN @publicIds"), new { publicIds = tasks.Select(t => t.PublicId).ToList() },
+                tx, cancellationToken: ct))).ToDictionary(r => r.PublicId, r => r.Id, StringComparer.Ordinal);
+            var members = new List<InferenceTaskRow>();
+            for (var i = 0; i < admissions.Count; i++)
             {
-                member.ClientTaskId = task.Id;
-                await InsertInferenceAsync(connection, tx, member, ct);
+                if (admitted[i])
+                {
+                    var (task, taskMembers, _) = admissions[i];
+                    task.Id = ids[task.PublicId];
+                    foreach (var member in taskMembers)
+                    {
+                        member.ClientTaskId = task.Id;
+                        members.Add(member);
+                    }
+                }
             }
-            admitted[i] = true;
+            foreach (var (sql, parameters) in MultiRowInsert<InferenceTaskRow>.Statements("inference_tasks", InferenceColumns, members))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct));
+            }
         }
         await tx.CommitAsync(ct);
+        return admitted;
+    }
+
+    /// <summary>One conditional UPDATE per API key in the batch; a key that cannot cover all its admissions goes one by one.</summary>
+    private static async Task<bool[]> ReserveUsesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<NewClientTask> admissions, CancellationToken ct)
+    {
+        var admitted = new bool[admissions.Count];
+        for (var i = 0; i < admissions.Count; i++)
+        {
+            admitted[i] = admissions[i].ReserveKeyId is null;
+        }
+        foreach (var group in Enumerable.Range(0, admissions.Count).Where(i => admissions[i].ReserveKeyId is not null).GroupBy(i => admissions[i].ReserveKeyId!.Value))
+        {
+            var indexes = group.ToList();
+            var now = admissions[indexes[^1]].Task.CreatedAt;
+            if (await ApiKeyStore.TryReserveUsesAsync(connection, tx, group.Key, indexes.Count, now, ct))
+            {
+                indexes.ForEach(i => admitted[i] = true);
+                continue;
+            }
+            foreach (var i in indexes)
+            {
+                admitted[i] = await ApiKeyStore.TryReserveUsesAsync(connection, tx, group.Key, 1, admissions[i].Task.CreatedAt, ct);
+            }
+        }
         return admitted;
     }
 
