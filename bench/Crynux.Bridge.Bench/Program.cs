@@ -7,7 +7,7 @@ using Crynux.Bridge.Bench;
 
 // Load generator and scenarios for the bridge (issue 7): the devnet and the bridge run as separate processes on loopback.
 //   dotnet run -c Release --project bench/Crynux.Bridge.Bench -- [--quick] [--only latency,relay,holding,admission]
-//                                                                [--artifacts DIR] [--out FILE] [--keep] [--hold N]
+//                                                                [--artifacts DIR] [--out FILE] [--keep] [--hold N] [--streams N,M]
 if (args.Contains("--help"))
 {
     Console.WriteLine("""
@@ -16,6 +16,7 @@ if (args.Contains("--help"))
           --only       run these scenarios only
           --artifacts  artifacts root holding bin/Crynux.Devnet/release and bin/Crynux.Bridge/release (default: the one this runs from)
           --out        write the markdown here (default without --quick: docs/benchmarks.md, bridge section)
+          --streams N,M  the holding scenario's stream counts (default 100,1000; quick 100)
           --keep       keep the work directory (logs, databases) under /tmp
           --hold N [--hold-seconds S]  start a devnet and a bridge with N tasks in flight and keep them S s (60) for a profiler
         """);
@@ -23,6 +24,10 @@ if (args.Contains("--help"))
 }
 var quick = args.Contains("--quick");
 var plan = quick ? Plan.QuickPlan : Plan.FullPlan;
+if (Arg("--streams") is { } streams)
+{
+    plan = plan with { HoldStreams = [.. streams.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] };
+}
 var only = Arg("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 bool Runs(string name) => only is null || only.Contains(name);
 

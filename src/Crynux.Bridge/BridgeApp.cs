@@ -78,6 +78,7 @@ public static class BridgeApp
         services.AddSingleton<TaskSignals>();
         services.AddSingleton<OpenTasks>();
         services.AddSingleton<WorkSet>();
+        services.AddSingleton(new RelayQueueGate(options.Engine.RelayQueueLimit));
         services.AddSingleton<TaskDriver>();
         services.AddSingleton<TaskEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskEngine>());

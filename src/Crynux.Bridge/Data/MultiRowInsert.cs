@@ -11,20 +11,20 @@ namespace Crynux.Bridge.Data;
 /// </summary>
 internal static class MultiRowInsert<T>
 {
-    // Keeps every statement well under SQLite's 32,766 bound variables.
-    private const int MaxParameters = 8000;
-
     private static readonly Dictionary<string, PropertyInfo> Properties =
         typeof(T).GetProperties().ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The statements (with their parameters) that insert <paramref name="rows"/>, in order.</summary>
-    public static IEnumerable<(string Sql, DynamicParameters Parameters)> Statements(string table, string columnList, IReadOnlyList<T> rows)
+    public static IEnumerable<(string Sql, DynamicParameters Parameters)> Statements(DbDriver driver, string table, string columnList, IReadOnlyList<T> rows)
     {
+        // SQLite finds a named parameter by a linear search over the statement's names, so binding costs grow with the
+        // square of the count: keep its statements small. The others map names in a hash table.
+        var maxParameters = driver == DbDriver.Sqlite ? 256 : 8000;
         var columns = columnList.Split(',', StringSplitOptions.TrimEntries);
         var getters = columns.Select(c => Properties[c.Replace("_", "", StringComparison.Ordinal)]).ToArray();
         // Typed, so that a null is a typed null (PostgreSQL refuses an untyped one in some positions).
         var types = getters.Select(p => TypeOf(p.PropertyType)).ToArray();
-        var perStatement = Math.Max(1, MaxParameters / columns.Length);
+        var perStatement = Math.Max(1, maxParameters / columns.Length);
         for (var start = 0; start < rows.Count; start += perStatement)
         {
             var sql = new StringBuilder($"INSERT INTO {table} ({columnList}) VALUES ");

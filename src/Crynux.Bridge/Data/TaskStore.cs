@@ -46,7 +46,7 @@ public sealed class TaskStore
         var tasks = admissions.Where((_, i) => admitted[i]).Select(a => a.Task).ToList();
         if (tasks.Count > 0)
         {
-            foreach (var (sql, parameters) in MultiRowInsert<ClientTaskRow>.Statements("client_tasks", ClientTaskColumns, tasks))
+            foreach (var (sql, parameters) in MultiRowInsert<ClientTaskRow>.Statements(_db.Driver, "client_tasks", ClientTaskColumns, tasks))
             {
                 await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct));
             }
@@ -67,7 +67,7 @@ public sealed class TaskStore
                     }
                 }
             }
-            foreach (var (sql, parameters) in MultiRowInsert<InferenceTaskRow>.Statements("inference_tasks", InferenceColumns, members))
+            foreach (var (sql, parameters) in MultiRowInsert<InferenceTaskRow>.Statements(_db.Driver, "inference_tasks", InferenceColumns, members))
             {
                 await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct));
             }

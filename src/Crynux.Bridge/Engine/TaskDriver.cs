@@ -19,6 +19,7 @@ public sealed partial class TaskDriver
     private readonly ResultFiles _files;
     private readonly TaskSignals _signals;
     private readonly OpenTasks _open;
+    private readonly RelayQueueGate _gate;
     private readonly TimeProvider _time;
     private readonly BridgeMetrics _metrics;
     private readonly ILogger<TaskDriver> _log;
@@ -26,10 +27,14 @@ public sealed partial class TaskDriver
     private readonly string _publicKeyHex;
 
     public TaskDriver(TaskStore store, RelayClient relay, EthKey key, ResultFiles files, TaskSignals signals, OpenTasks open,
-        TimeProvider time, BridgeMetrics metrics, ILogger<TaskDriver> log, EngineIdentity identity)
+        RelayQueueGate gate, TimeProvider time, BridgeMetrics metrics, ILogger<TaskDriver> log, EngineIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(metrics);
+        _gate = gate;
+        metrics.Gauge("crynux_bridge_relay_queued_tasks", () => gate.Queued);
+        metrics.Gauge("crynux_bridge_relay_queue_waiting", () => gate.Waiting);
         _store = store;
         _relay = relay;
         _key = key;
@@ -57,9 +62,14 @@ public sealed partial class TaskDriver
         if (task is null || task.IsOpen == 0 || task.LeaseOwner != _instanceId)
         {
             _open.RemoveClientTask(clientTaskId);
+            _gate.ReleaseClientTask(clientTaskId).ForEach(id => Schedule(id, TimeSpan.Zero));
             return;
         }
         var members = await _store.GetMembersAsync(clientTaskId, ct);
+        foreach (var member in members)
+        {
+            TrackRelayQueue(member);
+        }
         foreach (var member in members.Where(m => !m.IsFinished))
         {
             _open.Add(member.TaskIdCommitment, clientTaskId, NowMs);
@@ -87,11 +97,24 @@ public sealed partial class TaskDriver
         if (task.IsFinished)
         {
             _open.RemoveCommitment(task.TaskIdCommitment);
+            TrackRelayQueue(task);
             return;
         }
-        if (task.State == InferenceStatus.Pending && !await CreateAsync(task, ct))
+        if (task.State == InferenceStatus.Pending)
         {
-            return;
+            if (!_gate.TryEnter(task.TaskIdCommitment, QueueKind(task), task.ClientTaskId, bypass: task.IsValidation == 1, out var wake))
+            {
+                if (wake is { } earlier)
+                {
+                    Schedule(earlier, TimeSpan.Zero);
+                }
+                return; // woken when a task of its kind leaves the Relay's queue
+            }
+            if (!await CreateAsync(task, ct))
+            {
+                TrackRelayQueue(task);
+                return;
+            }
         }
         if (task.IsValidation == 0 && task.NeedValidation is null && task.SamplingSeed.Length > 0)
         {
@@ -110,6 +133,21 @@ public sealed partial class TaskDriver
         if (task.State == InferenceStatus.EndSuccess)
         {
             await DownloadAsync(task, ct);
+        }
+    }
+
+    private static string QueueKind(InferenceTaskRow task) => $"{task.TaskType}|{task.TaskModelIds}|{task.RequiredGpu}|{task.RequiredGpuVram}";
+
+    /// <summary>Keeps the Relay-queue count in step with what the database says about the task.</summary>
+    private void TrackRelayQueue(InferenceTaskRow task)
+    {
+        if (task.Stage == 1)
+        {
+            _gate.Observe(task.TaskIdCommitment, QueueKind(task), task.ClientTaskId);
+        }
+        else if (task.Stage > 1 && _gate.Left(task.TaskIdCommitment) is { } next)
+        {
+            Schedule(next, TimeSpan.Zero);
         }
     }
 

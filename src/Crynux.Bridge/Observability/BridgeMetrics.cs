@@ -26,6 +26,8 @@ public sealed class BridgeMetrics
         ["crynux_bridge_quota_rejections_total"] = "Requests rejected by the per-key use limit.",
         ["crynux_bridge_waiting_requests"] = "HTTP requests currently waiting for a task outcome.",
         ["crynux_bridge_open_tasks"] = "Client tasks this instance is driving.",
+        ["crynux_bridge_relay_queued_tasks"] = "Original tasks of this instance queued at the Relay (engine.relay_queue_limit per kind).",
+        ["crynux_bridge_relay_queue_waiting"] = "Client tasks waiting in the bridge for a place in the Relay's queue.",
     };
 
     public void Count(string name, string labels, long value = 1) => _counters.GetOrAdd((name, labels), _ => new Counter()).Add(value);
