@@ -35,6 +35,6 @@ internal sealed record Plan
     {
         Quick = false, Repeats = 3, SequentialN = 100, ConcurrentN = [10, 100, 1000], PollIntervalsMs = [200, 20], RelayTasks = 20, LongDelayMs = 60_000,
         InFlight = [1, 100, 1000], PollWindowSeconds = 5, LastPollWindowSeconds = 65, HoldStreams = [100, 1000], HoldDelayMs = 30_000,
-        AdmissionConcurrency = [1, 4, 16, 64], BurstConcurrency = [4, 16, 64], AdmissionSeconds = 3, PacedRequests = 20,
+        AdmissionConcurrency = [1, 4, 16, 64], BurstConcurrency = [16, 64], AdmissionSeconds = 3, PacedRequests = 20,
     };
 }
