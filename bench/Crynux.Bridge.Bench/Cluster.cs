@@ -78,6 +78,9 @@ internal sealed class Cluster : IDisposable
         try
         {
             await WaitReadyAsync(devnet, new Uri(devnetUrl, "devnet/stats"), TimeSpan.FromSeconds(60));
+            // The devnet funds the wallet once its nodes have joined, after it starts answering: with thousands of nodes
+            // the first tasks would otherwise meet an empty account.
+            await WaitFundedAsync(devnetUrl, wallet.Address, TimeSpan.FromSeconds(120));
             var bridgePort = FreePort();
             var args = new List<string>
             {
@@ -194,6 +197,23 @@ internal sealed class Cluster : IDisposable
                 ["dtype"] = "bfloat16",
             }.ToJsonString(),
         }.ToJsonString();
+
+    private static async Task WaitFundedAsync(Uri devnetUrl, string address, TimeSpan timeout)
+    {
+        using var http = new HttpClient();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            var json = JsonNode.Parse(await http.GetStringAsync(new Uri(devnetUrl, $"devnet/balance/{address}")));
+            var balance = (json?["balance"] ?? json?["data"]?["balance"])?.GetValue<string>();
+            if (balance is not null && balance != "0")
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the devnet did not fund {address} within {timeout.TotalSeconds} s");
+    }
 
     public HttpRequestMessage Post(string path, string json)
     {
