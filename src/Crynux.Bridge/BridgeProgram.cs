@@ -48,8 +48,12 @@ public static class BridgeProgram
             if (devnet)
             {
                 wallet = DevnetWallet(Path.GetDirectoryName(Path.GetFullPath(options.DataDir.InferenceTasks))!);
-                relay = await DevnetHost.StartAsync(new DevnetOptions { MatchingInterval = TimeSpan.Zero, TimeoutCheckInterval = TimeSpan.FromSeconds(1) });
-                relay.Control.Fund(wallet.Address, BigInteger.Pow(10, 24));
+                relay = await DevnetHost.StartAsync(new DevnetOptions
+                {
+                    MatchingInterval = TimeSpan.Zero,
+                    TimeoutCheckInterval = TimeSpan.FromSeconds(1),
+                    Funds = { [wallet.Address] = BigInteger.Pow(10, 24) },
+                });
                 options.Relay.BaseUrl = relay.BaseUrl.ToString();
                 options.Relay.EventsPollIntervalMs = Math.Min(options.Relay.EventsPollIntervalMs, 20);
             }

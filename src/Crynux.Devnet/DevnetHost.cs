@@ -46,6 +46,11 @@ public sealed class DevnetHost : IAsyncDisposable
         var behaviour = new NodeBehaviourSource(options.DefaultNodeBehaviour);
         var nodes = new ConcurrentDictionary<string, SimulatedNode>(StringComparer.Ordinal);
         var control = new DevnetControl(relay, counters, faults, behaviour, nodes);
+        foreach (var (account, wei) in options.Funds)
+        {
+            // Before the server starts: a client that connects at once (or while thousands of nodes join) sees its funds.
+            control.Fund(EthAddress.ToChecksum(account), wei);
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         // Everything comes from DevnetOptions: no appsettings or ASPNETCORE_* variables of the hosting process leak in.

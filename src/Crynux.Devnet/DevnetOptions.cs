@@ -53,6 +53,9 @@ public sealed class DevnetOptions
     /// <summary>Log requests to the console (standalone); off in-process unless set.</summary>
     public bool EnableLogging { get; set; }
 
+    /// <summary>Relay accounts (address → wei) funded before the devnet answers its first request.</summary>
+    public IDictionary<string, System.Numerics.BigInteger> Funds { get; init; } = new Dictionary<string, System.Numerics.BigInteger>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Clock for signatures, deadlines and node delays; the system clock by default.</summary>
     public TimeProvider? TimeProvider { get; set; }
 

@@ -8,6 +8,10 @@ List<(string Address, BigInteger Wei)> funds;
 try
 {
     (options, funds) = CommandLine.Parse(args);
+    foreach (var (address, wei) in funds)
+    {
+        options.Funds[address] = options.Funds.TryGetValue(address, out var earlier) ? earlier + wei : wei;
+    }
     options.Validate();
 }
 catch (Exception e) when (e is FormatException or ArgumentException)
@@ -18,10 +22,6 @@ catch (Exception e) when (e is FormatException or ArgumentException)
 }
 
 await using var host = await DevnetHost.StartAsync(options);
-foreach (var (address, wei) in funds)
-{
-    host.Control.Fund(address, wei);
-}
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Crynux devnet relay listening on {host.BaseUrl} with {options.Nodes.Count} nodes"));
 foreach (var node in host.Control.GetNodes())
 {

@@ -54,6 +54,19 @@ public class StandaloneTests
     }
 
     [Fact]
+    public async Task Accounts_in_the_options_are_funded_before_the_first_request()
+    {
+        var account = Crynux.Crypto.EthKey.Generate().Address;
+        await using var host = await DevnetHost.StartAsync(new DevnetOptions
+        {
+            Port = 0,
+            Funds = { [account.ToLowerInvariant()] = 7 },
+        }, TestContext.Current.CancellationToken);
+        Assert.Equal(7, host.Control.GetBalance(account));
+        Assert.Single(host.Control.GetLedger(account), e => e.Kind == Crynux.Devnet.Relay.LedgerKind.Fund);
+    }
+
+    [Fact]
     public async Task Unknown_flags_exit_with_code_2_and_a_hint()
     {
         var start = new ProcessStartInfo("dotnet")
