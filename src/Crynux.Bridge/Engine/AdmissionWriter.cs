@@ -80,7 +80,7 @@ public sealed class AdmissionWriter : IAsyncDisposable
         }
         catch (Exception e)
         {
-            batch[0].Done.TrySetException(e);
+            batch.ForEach(p => p.Done.TrySetException(e));
             return;
         }
         foreach (var pending in batch)
