@@ -139,7 +139,7 @@ public sealed partial class TaskDriver
             {
                 await _store.CloseClientTaskAsync(task.Id, NowMs, ct);
             }
-            _open.RemoveClientTask(task.Id);
+            Forget(task.Id);
         }
     }
 

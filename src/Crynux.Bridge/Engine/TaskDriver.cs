@@ -61,15 +61,10 @@ public sealed partial class TaskDriver
         var task = await _store.GetClientTaskAsync(clientTaskId, ct);
         if (task is null || task.IsOpen == 0 || task.LeaseOwner != _instanceId)
         {
-            _open.RemoveClientTask(clientTaskId);
-            _gate.ReleaseClientTask(clientTaskId).ForEach(id => Schedule(id, TimeSpan.Zero));
+            Forget(clientTaskId);
             return;
         }
         var members = await _store.GetMembersAsync(clientTaskId, ct);
-        foreach (var member in members)
-        {
-            TrackRelayQueue(member);
-        }
         foreach (var member in members.Where(m => !m.IsFinished))
         {
             _open.Add(member.TaskIdCommitment, clientTaskId, NowMs);
@@ -80,6 +75,11 @@ public sealed partial class TaskDriver
             {
                 await SyncAsync(member, ct);
             }
+        }
+        // After the sync, so that a task it found started or ended gives its place in the Relay's queue back now.
+        foreach (var member in members)
+        {
+            TrackRelayQueue(member);
         }
 
         // Members may be added (validation groups) while walking the list.
@@ -97,7 +97,6 @@ public sealed partial class TaskDriver
         if (task.IsFinished)
         {
             _open.RemoveCommitment(task.TaskIdCommitment);
-            TrackRelayQueue(task);
             return;
         }
         if (task.State == InferenceStatus.Pending)
@@ -134,6 +133,13 @@ public sealed partial class TaskDriver
         {
             await DownloadAsync(task, ct);
         }
+    }
+
+    /// <summary>The client task is done here (finished, or not ours): drop its in-memory state and its Relay-queue places.</summary>
+    private void Forget(long clientTaskId)
+    {
+        _open.RemoveClientTask(clientTaskId);
+        _gate.ReleaseClientTask(clientTaskId).ForEach(next => Schedule(next, TimeSpan.Zero));
     }
 
     private static string QueueKind(InferenceTaskRow task) => $"{task.TaskType}|{task.TaskModelIds}|{task.RequiredGpu}|{task.RequiredGpuVram}";
