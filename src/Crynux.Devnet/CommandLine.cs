@@ -6,10 +6,9 @@ namespace Crynux.Devnet;
 /// <summary>The standalone process's flags (documented in README.md).</summary>
 internal static class CommandLine
 {
-    public static (DevnetOptions Options, List<(string Address, BigInteger Wei)> Funds) Parse(string[] args)
+    public static DevnetOptions Parse(string[] args)
     {
         var options = new DevnetOptions { EnableLogging = false };
-        var funds = new List<(string, BigInteger)>();
         int nodes = 4;
         var node = new NodeOptions();
         var behaviour = new NodeBehaviour();
@@ -57,7 +56,7 @@ internal static class CommandLine
                     {
                         throw new FormatException("--fund takes 0xADDRESS=WEI.");
                     }
-                    funds.Add((Crypto.EthAddress.ToChecksum(parts[0]), wei));
+                    options.Funds[parts[0]] = options.Funds.TryGetValue(parts[0], out var earlier) ? earlier + wei : wei;
                     break;
                 default:
                     throw new FormatException($"Unknown flag {flag}.");
@@ -73,7 +72,7 @@ internal static class CommandLine
         {
             options.Nodes.Add(new NodeOptions { GpuName = node.GpuName, GpuVram = node.GpuVram, Version = node.Version, Models = [.. node.Models] });
         }
-        return (options, funds);
+        return options;
     }
 
     private static int Int(string text, string flag) =>

@@ -1,17 +1,11 @@
 using System.Globalization;
-using System.Numerics;
 using Crynux.Devnet;
 
 // Standalone devnet: parse flags (see README.md), start, print the URL, run until Ctrl+C.
 DevnetOptions options;
-List<(string Address, BigInteger Wei)> funds;
 try
 {
-    (options, funds) = CommandLine.Parse(args);
-    foreach (var (address, wei) in funds)
-    {
-        options.Funds[address] = options.Funds.TryGetValue(address, out var earlier) ? earlier + wei : wei;
-    }
+    options = CommandLine.Parse(args);
     options.Validate();
 }
 catch (Exception e) when (e is FormatException or ArgumentException)

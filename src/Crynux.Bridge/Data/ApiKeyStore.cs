@@ -34,6 +34,8 @@ public sealed class ApiKeyStore
 
     private readonly Database _db;
     private readonly ConcurrentDictionary<string, (ApiKeyRow Row, long Until)> _byHash = new(StringComparer.Ordinal);
+    // Bumped by every change made here, so that a read racing a change is not cached.
+    private long _generation;
 
     public ApiKeyStore(Database db) => _db = db;
 
@@ -64,8 +66,6 @@ public sealed class ApiKeyStore
         }
         return row;
     }
-
-    private long _generation;
 
     private T Changed<T>(T result)
     {
