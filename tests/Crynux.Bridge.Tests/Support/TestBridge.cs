@@ -42,7 +42,7 @@ public sealed class TestBridge : IAsyncDisposable
     public string ApiKey { get; private set; } = "";
 
     public static async Task<TestBridge> StartAsync(string driver = "sqlite", Action<DevnetOptions>? devnet = null, bool fund = true,
-        Action<BridgeOptions>? configure = null, bool start = true)
+        Action<BridgeOptions>? configure = null, bool start = true, bool unselectedSeeds = true)
     {
         var dataDir = Directory.CreateTempSubdirectory("crynux-bridge-test-").FullName;
         var options = new BridgeOptions
@@ -69,6 +69,15 @@ public sealed class TestBridge : IAsyncDisposable
         {
             host.Control.Fund(wallet.Address, 1_000_000 * Cnx);
         }
+        if (unselectedSeeds)
+        {
+            // The Relay's seeds are random, and 1 task in 100 is drawn for validation (3 tasks, 3 payments): the first tasks
+            // of a test get seeds that are not drawn, so that counts of tasks and payments are exact. Group tests opt out.
+            foreach (var seed in SeedsNotSelected(wallet).Take(DefaultUnselectedSeeds))
+            {
+                host.Control.EnqueueSamplingSeed(seed);
+            }
+        }
         var bridge = new TestBridge(host, devnetTime, wallet, dataDir, options);
         if (start)
         {
@@ -80,8 +89,7 @@ public sealed class TestBridge : IAsyncDisposable
 
     public async Task StartBridgeAsync()
     {
-        App = await BridgeApp.BuildAsync(Options, Wallet);
-        await App.StartAsync();
+        App = await StartOnFreePortAsync(Options);
         // Ready when the engine has its event cursor (tasks admitted before that are resynced with an extra GET).
         var engine = Service<global::Crynux.Bridge.Engine.TaskEngine>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -100,9 +108,32 @@ public sealed class TestBridge : IAsyncDisposable
             Http = new HttpOptions { Host = "127.0.0.1", Port = FreePort() },
             Engine = new EngineOptions { InstanceId = instanceId, LeaseSeconds = Options.Engine.LeaseSeconds, Workers = Options.Engine.Workers },
         };
-        var app = await BridgeApp.BuildAsync(options, Wallet);
-        await app.StartAsync();
+        var app = await StartOnFreePortAsync(options);
         return (app, new Uri($"http://127.0.0.1:{options.Http.Port}/"));
+    }
+
+    /// <summary>
+    /// Starts a bridge on <paramref name="options"/>' port, or on a new free one when another process took that port in the
+    /// meantime (FreePort only finds a port that was free; parallel tests' outbound connections draw from the same range).
+    /// </summary>
+    private async Task<WebApplication> StartOnFreePortAsync(BridgeOptions options)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = await BridgeApp.BuildAsync(options, Wallet);
+            try
+            {
+                await app.StartAsync();
+                return app;
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException && attempt < 5)
+            {
+                await app.StopAsync(); // the engine may have started before Kestrel failed to bind
+                await app.DisposeAsync();
+                Console.WriteLine($"test bridge: port {options.Http.Port} was taken; starting on another");
+                options.Http.Port = FreePort();
+            }
+        }
     }
 
     public async Task StopBridgeAsync()
@@ -173,6 +204,22 @@ public sealed class TestBridge : IAsyncDisposable
     }
 
     public int CountLedger(string kind) => Devnet.Control.GetLedger(Wallet.Address).Count(e => e.Kind.ToString() == kind);
+
+    public const int DefaultUnselectedSeeds = 64;
+
+    /// <summary>Sampling seeds whose VRF (with this wallet) does not draw the task for validation, in a fixed order.</summary>
+    public static IEnumerable<byte[]> SeedsNotSelected(EthKey wallet)
+    {
+        ArgumentNullException.ThrowIfNull(wallet);
+        for (var i = 0; ; i++)
+        {
+            var seed = Keccak256.Hash(BitConverter.GetBytes(i));
+            if (!Ecvrf.IsSelectedForValidation(Ecvrf.Prove(wallet, seed).Beta))
+            {
+                yield return seed;
+            }
+        }
+    }
 
     public static int FreePort()
     {
