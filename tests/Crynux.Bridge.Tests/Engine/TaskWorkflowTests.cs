@@ -78,7 +78,7 @@ public sealed class TaskWorkflowTests
     [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
     public async Task A_validation_group_is_created_validated_and_settled(string driver)
     {
-        await using var bridge = await TestBridge.StartAsync(driver);
+        await using var bridge = await TestBridge.StartAsync(driver, unselectedSeeds: false);
         bridge.Devnet.Control.EnqueueSamplingSeed(SelectedSeed(bridge.Wallet));
         var task = await bridge.RunRawAsync(SdTask(1));
         Assert.Equal(ClientTaskStatus.Success, task.Status);
@@ -103,7 +103,7 @@ public sealed class TaskWorkflowTests
                 o.Nodes.Add(new NodeOptions());
                 o.Nodes.Add(new NodeOptions { GpuName = "NVIDIA A100+Linux", GpuVram = 40 });
             }
-        });
+        }, unselectedSeeds: false);
         bridge.Devnet.Control.EnqueueSamplingSeed(SelectedSeed(bridge.Wallet));
         var task = await bridge.RunRawAsync(LlmTask());
         Assert.Equal(ClientTaskStatus.Success, task.Status);
