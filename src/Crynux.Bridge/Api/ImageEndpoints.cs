@@ -42,11 +42,12 @@ public static partial class ImageEndpoints
         {
             http.Response.Headers["x-crynux-ignored-parameters"] = string.Join(',', ignored);
         }
-        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Image, spec);
+        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Image, spec, feeParam: "n");
         var done = await runs.WaitForSuccessAsync(task, http.RequestAborted);
         var result = await runs.Submitter.Store.GetInferenceTaskAsync(done.ResultTaskId!.Value, http.RequestAborted);
         var paths = files.FilesOf(result!);
-        var baseUrl = options.Api.PublicBaseUrl.Length > 0 ? options.Api.PublicBaseUrl.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}";
+        // Never the request's Host header: a forged one would put someone else's address in the answer.
+        var baseUrl = options.Api.PublicBaseUrl.TrimEnd('/');
         var data = new List<object>();
         for (var i = 0; i < paths.Count; i++)
         {

@@ -109,6 +109,36 @@ public static class LlmEndpoints
         {
             // Same: the connection broke.
         }
+        catch (Exception e)
+        {
+            // Anything else after the headers went out (the database on the re-read, an unreadable result): the status is
+            // sent already, so the error goes in band, and the stream still ends with [DONE].
+            await EndWithErrorAsync(http, e, ct);
+        }
+    }
+
+    private static async Task EndWithErrorAsync(HttpContext http, Exception e, CancellationToken ct)
+    {
+        var problem = e switch
+        {
+            ProblemException p => p.Problem,
+            System.Data.Common.DbException => new Problem(503, null, "The bridge could not use its database: " + e.Message, "server_error", "database_unavailable"),
+            _ => new Problem(500, null, "The bridge failed while streaming this answer; it has been logged.", "server_error", "internal_error"),
+        };
+        if (problem.Status >= 500)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LlmEndpoints)).LogError(e, "stream failed after its headers");
+        }
+        try
+        {
+            await WriteFrameAsync(http.Response, problem.OpenAiBody(), ct);
+            await http.Response.Body.WriteAsync(Done, ct);
+            await http.Response.Body.FlushAsync(ct);
+        }
+        catch (Exception write) when (write is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection is gone too.
+        }
     }
 
     private static async Task WriteFrameAsync(HttpResponse response, byte[] json, CancellationToken ct)
