@@ -152,7 +152,17 @@ public static class LlmEndpoints
     private static async Task<LlmResult> ReadResultAsync(LlmRuntime rt, ClientTaskRow done, bool hasTools, bool stripThinking, CancellationToken ct)
     {
         var member = await rt.Runs.Submitter.Store.GetInferenceTaskAsync(done.ResultTaskId!.Value, ct);
-        var bytes = await File.ReadAllBytesAsync(rt.Files.FilesOf(member!)[0], ct);
+        byte[] bytes;
+        try
+        {
+            var files = rt.Files.FilesOf(member!);
+            bytes = await File.ReadAllBytesAsync(files.Count > 0 ? files[0] : throw new FileNotFoundException("no result file"), ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not the client's connection (an IOException there ends a stream quietly): the stored result is gone or unreadable.
+            throw new ProblemException(new Problem(502, null, "The task's result could not be read: " + e.Message, "server_error", "invalid_result"));
+        }
         try
         {
             return LlmResultParser.Parse(bytes, hasTools, done.PublicId, stripThinking);
