@@ -198,7 +198,7 @@ internal static class JsonChecks
         return ApiError.BadRequest(param ?? name, $"{param ?? name} must be a boolean");
     }
 
-    /// <summary>An integral JSON number (1, 1.0 and 1e3 all count) that fits in an int64.</summary>
+    /// <summary>An integral JSON number (1, 1.0 and 1e3 all count) that fits in an int64, read exactly.</summary>
     public static bool TryInteger(JsonElement e, out long value)
     {
         value = 0;
@@ -210,8 +210,14 @@ internal static class JsonChecks
         {
             return true;
         }
-        // ±2^63 as doubles: the exclusive upper bound keeps the cast from overflowing.
-        if (e.TryGetDouble(out var d) && Math.Floor(d) == d && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18)
+        // Decimal first: it reads 9007199254740993.0 exactly, where a double would round it to a neighbour.
+        if (e.TryGetDecimal(out var m) && m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue)
+        {
+            value = (long)m;
+            return true;
+        }
+        // Exponent forms decimal does not read: only where a double is exact (|d| ≤ 2^53).
+        if (e.TryGetDouble(out var d) && Math.Floor(d) == d && Math.Abs(d) <= 9007199254740992d)
         {
             value = (long)d;
             return true;
