@@ -121,7 +121,7 @@ public static class InferenceTaskEndpoints
             case JsonValueKind.String:
                 return JsonValue.Create(e.GetString());
             case JsonValueKind.Number:
-                return JsonChecks.TryInteger(e, out var integer) ? JsonValue.Create(integer) : JsonValue.Create(e.GetDecimal());
+                return JsonChecks.TryInteger(e, out var integer) ? JsonValue.Create(integer) : JsonNode.Parse(e.GetRawText());
             case JsonValueKind.True:
                 return JsonValue.Create(true);
             case JsonValueKind.False:

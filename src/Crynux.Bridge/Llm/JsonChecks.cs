@@ -210,16 +210,15 @@ internal static class JsonChecks
         {
             return true;
         }
-        // Decimal first: it reads 9007199254740993.0 exactly, where a double would round it to a neighbour.
+        // Integral as a double (so 1e-30, which decimal rounds to 0, is not), and then read exactly as a decimal:
+        // 9007199254740993.0 is that integer, where a double would round it to a neighbour.
+        if (!e.TryGetDouble(out var d) || Math.Floor(d) != d || !double.IsFinite(d))
+        {
+            return false;
+        }
         if (e.TryGetDecimal(out var m) && m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue)
         {
             value = (long)m;
-            return true;
-        }
-        // Exponent forms decimal does not read: only where a double is exact (|d| ≤ 2^53).
-        if (e.TryGetDouble(out var d) && Math.Floor(d) == d && Math.Abs(d) <= 9007199254740992d)
-        {
-            value = (long)d;
             return true;
         }
         return false;
