@@ -49,11 +49,18 @@ public static partial class ImageEndpoints
         // Never the request's Host header: a forged one would put someone else's address in the answer.
         var baseUrl = options.Api.PublicBaseUrl.TrimEnd('/');
         var data = new List<object>();
-        for (var i = 0; i < paths.Count; i++)
+        try
         {
-            data.Add(request.ResponseFormat == "url"
-                ? new { url = $"{baseUrl}/v1/images/files/{done.PublicId}/{i.ToString(CultureInfo.InvariantCulture)}.png", revised_prompt = request.Prompt }
-                : new { b64_json = Convert.ToBase64String(await File.ReadAllBytesAsync(paths[i], http.RequestAborted)), revised_prompt = request.Prompt });
+            for (var i = 0; i < paths.Count; i++)
+            {
+                data.Add(request.ResponseFormat == "url"
+                    ? new { url = $"{baseUrl}/v1/images/files/{done.PublicId}/{i.ToString(CultureInfo.InvariantCulture)}.png", revised_prompt = request.Prompt }
+                    : new { b64_json = Convert.ToBase64String(await File.ReadAllBytesAsync(paths[i], http.RequestAborted)), revised_prompt = request.Prompt });
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ProblemException(new Problem(502, null, "The task's images could not be read: " + e.Message, "server_error", "invalid_result"));
         }
         return Results.Json(new
         {
