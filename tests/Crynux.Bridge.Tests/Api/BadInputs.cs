@@ -5,15 +5,6 @@ using FsCheck.Fluent;
 
 namespace Crynux.Bridge.Tests.Api;
 
-/// <summary>One generated request that must be refused: what it is, and how it is sent.</summary>
-internal sealed record BadRequest(string Route, string Method, string Path, string? ContentType, byte[]? Body, string? Authorization, string What,
-    string? IdempotencyKey = null)
-{
-    public override string ToString() =>
-        $"{Method} {Path} ({What}) content-type {ContentType ?? "-"} auth {(Authorization is null ? "-" : Authorization.Length > 20 ? Authorization[..20] + "…" : Authorization)}" +
-        $" body {(Body is null ? "-" : Encoding.UTF8.GetString(Body.Length > 300 ? Body[..300] : Body))}";
-}
-
 /// <summary>
 /// FsCheck generators of bad input for every route of /openapi.json. Each case starts from a request the route would
 /// accept and breaks exactly one thing (a field's type, text or range, a required field, the body, the path, the query,
