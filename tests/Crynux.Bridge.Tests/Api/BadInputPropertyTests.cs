@@ -25,7 +25,7 @@ public sealed class BadInputPropertyTests
     {
         var count = Setting("CRYNUX_FUZZ_REQUESTS", 2400);
         var seed = (ulong)Setting("CRYNUX_FUZZ_SEED", 20261202);
-        await using var bridge = await TestBridge.StartAsync();
+        await using var bridge = await TestBridge.StartAsync(configure: o => o.Http.MaxBodyBytes = 64 * 1024);
         var routes = await ErrorEnvelopeTests.RoutesAsync(bridge);
         var operations = routes.SelectMany(r => r.Methods.Select(m => (Method: m, r.Template, AllMethods: r.Methods, r.HasBody))).ToList();
         Assert.True(operations.Count >= 20, $"only {operations.Count} operations in /openapi.json");

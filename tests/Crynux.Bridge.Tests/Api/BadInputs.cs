@@ -300,9 +300,11 @@ internal static class BadInputs
             "{\"a\":Infinity}", "{\"a\":01}", "{\"a\":\"\\x\"}", "{\"a\":\"\t\"}", "\uFEFF{\"a\":1} x", "{\"a\":1}{\"b\":2}",
             new string('[', 100) + new string(']', 100), "{\"a\":" + string.Concat(Enumerable.Repeat("{\"a\":", 80)) + "1" + new string('}', 81)];
         var fixedCases = Gen.Elements(texts).Select(t => (Encoding.UTF8.GetBytes(t), "body " + (t.Length > 40 ? t[..40] + "…" : t)));
+        // Above the property test's http.max_body_bytes (64 KiB): 413.
+        var oversized = Gen.Choose(70_000, 200_000).Select(n => (Encoding.UTF8.GetBytes("{\"prompt\":\"" + new string('a', n) + "\"}"), $"body of {n} bytes"));
         var garbage = Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)).Where(b => b.Length > 0 && b[0] != (byte)'{')
             .Select(b => (b, "random bytes"));
-        return Gen.Frequency((3, fixedCases), (1, garbage));
+        return Gen.Frequency((6, fixedCases), (2, garbage), (1, oversized));
     }
 
     private static byte[] Build(Field[] fields, string? changed, byte[]? value)
