@@ -42,17 +42,25 @@ public static partial class ImageEndpoints
         {
             http.Response.Headers["x-crynux-ignored-parameters"] = string.Join(',', ignored);
         }
-        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Image, spec);
+        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Image, spec, feeParam: "n");
         var done = await runs.WaitForSuccessAsync(task, http.RequestAborted);
         var result = await runs.Submitter.Store.GetInferenceTaskAsync(done.ResultTaskId!.Value, http.RequestAborted);
         var paths = files.FilesOf(result!);
-        var baseUrl = options.Api.PublicBaseUrl.Length > 0 ? options.Api.PublicBaseUrl.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}";
+        // Never the request's Host header: a forged one would put someone else's address in the answer.
+        var baseUrl = options.Api.PublicBaseUrl.TrimEnd('/');
         var data = new List<object>();
-        for (var i = 0; i < paths.Count; i++)
+        try
         {
-            data.Add(request.ResponseFormat == "url"
-                ? new { url = $"{baseUrl}/v1/images/files/{done.PublicId}/{i.ToString(CultureInfo.InvariantCulture)}.png", revised_prompt = request.Prompt }
-                : new { b64_json = Convert.ToBase64String(await File.ReadAllBytesAsync(paths[i], http.RequestAborted)), revised_prompt = request.Prompt });
+            for (var i = 0; i < paths.Count; i++)
+            {
+                data.Add(request.ResponseFormat == "url"
+                    ? new { url = $"{baseUrl}/v1/images/files/{done.PublicId}/{i.ToString(CultureInfo.InvariantCulture)}.png", revised_prompt = request.Prompt }
+                    : new { b64_json = Convert.ToBase64String(await File.ReadAllBytesAsync(paths[i], http.RequestAborted)), revised_prompt = request.Prompt });
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ProblemException(new Problem(502, null, "The task's images could not be read: " + e.Message, "server_error", "invalid_result"));
         }
         return Results.Json(new
         {

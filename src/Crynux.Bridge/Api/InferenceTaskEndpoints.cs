@@ -5,6 +5,7 @@ using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
+using Crynux.Bridge.Llm;
 
 namespace Crynux.Bridge.Api;
 
@@ -54,60 +55,108 @@ public static class InferenceTaskEndpoints
         var feeGwei = JsonBody.OptionalInteger(body, "task_fee", 0, long.MaxValue / 1000);
         var fee = (feeGwei is { } g ? Fees.WeiPerGwei * g : Fees.CnxToWei(feeCnx)) * size;
         var spec = new TaskSpec((TaskType)taskType, args.ToJsonString(), models, minVram, gpu, gpuVram, size, version, fee, timeout ?? 0, repeat);
-        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Raw, spec);
+        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Raw, spec, feeParam: feeGwei is null ? "task_args" : "task_fee");
         return Results.Json(new { message = "success", data = Describe(task) });
     }
 
     private static JsonObject ReadArgs(JsonElement body, int taskType)
     {
-        if (!body.TryGetProperty("task_args", out var raw) || raw.ValueKind == JsonValueKind.Null)
+        if (!JsonChecks.Has(body, "task_args", out var raw))
         {
             throw new ProblemException(Problem.BadRequest("task_args", "task_args is required"));
         }
-        JsonNode? node;
+        JsonDocument? parsed = null;
         try
         {
-            node = raw.ValueKind == JsonValueKind.String ? JsonNode.Parse(raw.GetString()!) : JsonNode.Parse(raw.GetRawText());
+            if (raw.ValueKind == JsonValueKind.String)
+            {
+                var text = JsonChecks.AsString(raw) ?? throw new ProblemException(Problem.BadRequest("task_args", "task_args must be valid Unicode text (no lone surrogates or invalid UTF-8)"));
+                parsed = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+                raw = parsed.RootElement;
+            }
+            if (raw.ValueKind != JsonValueKind.Object)
+            {
+                throw new ProblemException(Problem.BadRequest("task_args", "task_args must be a JSON object"));
+            }
+            JsonBody.RequireReadable(raw, "task_args");
+            var args = (JsonObject)ToNode(raw)!;
+            if (TaskArgsSchemas.Validate(taskType, args) is { } error)
+            {
+                throw new ProblemException(Problem.BadRequest("task_args", "invalid task_args: " + error));
+            }
+            return args;
         }
         catch (JsonException e)
         {
             throw new ProblemException(Problem.BadRequest("task_args", "task_args must be valid JSON: " + e.Message));
         }
-        if (node is not JsonObject args)
+        finally
         {
-            throw new ProblemException(Problem.BadRequest("task_args", "task_args must be a JSON object"));
+            parsed?.Dispose();
         }
-        if (TaskArgsSchemas.Validate(taskType, args) is { } error)
-        {
-            throw new ProblemException(Problem.BadRequest("task_args", "invalid task_args: " + error));
-        }
-        return args;
     }
+
+    /// <summary>
+    /// A checked element (see JsonChecks.Readable) as a JsonNode. Integral numbers written as floats (1.0, 1e0) become
+    /// integers, as on every route: the Relay's and the nodes' integer fields do not all take 1.0.
+    /// </summary>
+    private static JsonNode? ToNode(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var obj = new JsonObject();
+                foreach (var property in e.EnumerateObject())
+                {
+                    obj[property.Name] = ToNode(property.Value);
+                }
+                return obj;
+            case JsonValueKind.Array:
+                var array = new JsonArray();
+                foreach (var item in e.EnumerateArray())
+                {
+                    array.Add(ToNode(item));
+                }
+                return array;
+            case JsonValueKind.String:
+                return JsonValue.Create(e.GetString());
+            case JsonValueKind.Number:
+                return JsonChecks.TryInteger(e, out var integer) ? JsonValue.Create(integer) : JsonNode.Parse(e.GetRawText());
+            case JsonValueKind.True:
+                return JsonValue.Create(true);
+            case JsonValueKind.False:
+                return JsonValue.Create(false);
+            default:
+                return null;
+        }
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>Model ids, task size, default VRAM and default fee of raw task_args (bridge-api §7.3).</summary>
     private static (List<string> Models, long Size, long MinVram, decimal FeeCnx) Describe(int taskType, JsonObject args, TaskOptions options)
     {
-        static string? Name(JsonNode? node) => node is JsonObject o ? o["name"]?.GetValue<string>() : node?.GetValue<string>();
+        static string? Name(JsonNode? node) => node is JsonObject o ? Text(o["name"]) : Text(node);
         static string WithVariant(JsonNode? node)
         {
             var name = Name(node) ?? "";
-            return node is JsonObject o && o["variant"]?.GetValue<string>() is { Length: > 0 } v ? $"{name}+{v}" : name;
+            return node is JsonObject o && Text(o["variant"]) is { Length: > 0 } v ? $"{name}+{v}" : name;
         }
         switch (taskType)
         {
             case 1:
-                return ([$"base:{args["model"]!.GetValue<string>()}"], 1, 24, options.DefaultLlmTaskFeeCnx);
+                return ([$"base:{Text(args["model"])}"], 1, 24, options.DefaultLlmTaskFeeCnx);
             case 0:
                 var models = new List<string> { $"base:{WithVariant(args["base_model"])}" };
-                if (args["lora"] is JsonObject lora && lora["model"]?.GetValue<string>() is { } loraModel)
+                if (args["lora"] is JsonObject lora && Text(lora["model"]) is { } loraModel)
                 {
                     models.Add($"lora:{loraModel}");
                 }
-                if (args["controlnet"] is JsonObject control && control["model"]?.GetValue<string>() is { } controlModel)
+                if (args["controlnet"] is JsonObject control && Text(control["model"]) is { } controlModel)
                 {
                     models.Add($"controlnet:{controlModel}");
                 }
-                var n = args["task_config"]?["num_images"]?.GetValue<long>() ?? 6;
+                var n = args["task_config"] is JsonObject config && config["num_images"] is JsonValue count && count.TryGetValue<long>(out var images) ? images : 6;
                 var known = SdModels.Find(Name(args["base_model"]) ?? "");
                 return (models, n, (long)(known?.MinVram ?? 10), known is null ? options.DefaultSdTaskFeeCnx : SdModels.FeeCnx(known, options));
             default:

@@ -70,7 +70,7 @@ public static class InfoEndpoints
     private static async Task<IResult> CountAsync(string? duration, TaskStore store, TimeProvider time, CancellationToken ct)
     {
         var hours = 0.0;
-        if (duration is not null && (!double.TryParse(duration, NumberStyles.Float, CultureInfo.InvariantCulture, out hours) || hours < 0 || hours > 24 * 366))
+        if (duration is not null && (!double.TryParse(duration, NumberStyles.Float, CultureInfo.InvariantCulture, out hours) || !double.IsFinite(hours) || hours < 0 || hours > 24 * 366))
         {
             throw new ProblemException(Problem.BadRequest("duration", "duration must be a number of hours between 0 and 8784"));
         }

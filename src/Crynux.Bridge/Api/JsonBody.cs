@@ -1,9 +1,15 @@
+using System.Globalization;
 using System.Text.Json;
+using Crynux.Bridge.Llm;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>Reads a request body as one JSON object, answering malformed or oversized bodies with a 4xx that says why.</summary>
+/// <summary>
+/// Reads a request body as one JSON object, answering malformed or oversized bodies with a 4xx that says why, and reads its
+/// fields through <see cref="JsonChecks"/>, the field readers every route shares: they never throw on lone surrogates,
+/// invalid UTF-8, huge or non-finite numbers, and accept an integral number written as a float (1.0, 1e0) as that integer.
+/// </summary>
 public static class JsonBody
 {
     public static async Task<JsonElement> ReadObjectAsync(HttpRequest request)
@@ -27,29 +33,32 @@ public static class JsonBody
             var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
             throw new ProblemException(new Problem(413, null, $"The request body is larger than the {limit} bytes this bridge accepts.", "invalid_request_error", "payload_too_large"));
         }
-    }
-
-    public static string? OptionalString(JsonElement body, string name)
-    {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        catch (BadHttpRequestException e)
         {
-            return null;
+            // A malformed chunked body, a body cut short, a body sent too slowly: the client's request, not a server fault.
+            throw new ProblemException(new Problem(e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, null, "The request body could not be read: " + e.Message));
         }
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new ProblemException(Problem.BadRequest(name, $"{name} must be a string"));
     }
 
+    public static string? OptionalString(JsonElement body, string name) =>
+        JsonChecks.Text(body, name, out var value) is { } error ? throw Rejected(error) : value;
+
+    /// <summary>An integer field: a JSON integer (1.0 and 1e0 count as 1) or a string of decimal digits, within [min, max].</summary>
     public static long? OptionalInteger(JsonElement body, string name, long min, long max)
     {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!JsonChecks.Has(body, name, out var value))
         {
             return null;
         }
-        if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), System.Globalization.NumberStyles.AllowLeadingSign,
-                System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+        long number;
+        if (value.ValueKind == JsonValueKind.String)
         {
-            value = JsonDocument.Parse(parsed.ToString(System.Globalization.CultureInfo.InvariantCulture)).RootElement;
+            if (!long.TryParse(JsonChecks.AsString(value), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number))
+            {
+                throw new ProblemException(Problem.BadRequest(name, $"{name} must be an integer"));
+            }
         }
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        else if (!JsonChecks.TryInteger(value, out number))
         {
             throw new ProblemException(Problem.BadRequest(name, $"{name} must be an integer"));
         }
@@ -58,5 +67,20 @@ public static class JsonBody
             throw new ProblemException(Problem.BadRequest(name, $"{name} must be between {min} and {max}"));
         }
         return number;
+    }
+
+    /// <summary>Rejects anything below <paramref name="value"/> that cannot be read or forwarded safely, naming its path.</summary>
+    public static void RequireReadable(JsonElement value, string path)
+    {
+        if (JsonChecks.Readable(value, path) is { } error)
+        {
+            throw Rejected(error);
+        }
+    }
+
+    public static ProblemException Rejected(ApiError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new ProblemException(new Problem(error.Status, error.Param, error.Message, error.Type, error.Code));
     }
 }

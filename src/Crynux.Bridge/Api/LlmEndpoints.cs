@@ -109,6 +109,36 @@ public static class LlmEndpoints
         {
             // Same: the connection broke.
         }
+        catch (Exception e)
+        {
+            // Anything else after the headers went out (the database on the re-read, an unreadable result): the status is
+            // sent already, so the error goes in band, and the stream still ends with [DONE].
+            await EndWithErrorAsync(http, e, ct);
+        }
+    }
+
+    private static async Task EndWithErrorAsync(HttpContext http, Exception e, CancellationToken ct)
+    {
+        var problem = e switch
+        {
+            ProblemException p => p.Problem,
+            System.Data.Common.DbException => new Problem(503, null, "The bridge could not use its database: " + e.Message, "server_error", "database_unavailable"),
+            _ => new Problem(500, null, "The bridge failed while streaming this answer; it has been logged.", "server_error", "internal_error"),
+        };
+        if (problem.Status >= 500)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LlmEndpoints)).LogError(e, "stream failed after its headers");
+        }
+        try
+        {
+            await WriteFrameAsync(http.Response, problem.OpenAiBody(), ct);
+            await http.Response.Body.WriteAsync(Done, ct);
+            await http.Response.Body.FlushAsync(ct);
+        }
+        catch (Exception write) when (write is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection is gone too.
+        }
     }
 
     private static async Task WriteFrameAsync(HttpResponse response, byte[] json, CancellationToken ct)
@@ -122,7 +152,17 @@ public static class LlmEndpoints
     private static async Task<LlmResult> ReadResultAsync(LlmRuntime rt, ClientTaskRow done, bool hasTools, bool stripThinking, CancellationToken ct)
     {
         var member = await rt.Runs.Submitter.Store.GetInferenceTaskAsync(done.ResultTaskId!.Value, ct);
-        var bytes = await File.ReadAllBytesAsync(rt.Files.FilesOf(member!)[0], ct);
+        byte[] bytes;
+        try
+        {
+            var files = rt.Files.FilesOf(member!);
+            bytes = await File.ReadAllBytesAsync(files.Count > 0 ? files[0] : throw new FileNotFoundException("no result file"), ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not the client's connection (an IOException there ends a stream quietly): the stored result is gone or unreadable.
+            throw new ProblemException(new Problem(502, null, "The task's result could not be read: " + e.Message, "server_error", "invalid_result"));
+        }
         try
         {
             return LlmResultParser.Parse(bytes, hasTools, done.PublicId, stripThinking);

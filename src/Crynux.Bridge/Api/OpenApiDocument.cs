@@ -28,5 +28,5 @@ public static class OpenApiErrors
 
     public static RouteHandlerBuilder WithNativeErrors(this RouteHandlerBuilder builder) =>
         builder.Produces<Schemas.NativeError>(400).Produces<Schemas.NativeError>(401).Produces<Schemas.NativeError>(403)
-            .Produces<Schemas.NativeError>(404).Produces<Schemas.NativeError>(429);
+            .Produces<Schemas.NativeError>(404).Produces<Schemas.NativeError>(429).Produces<Schemas.NativeError>(503);
 }

@@ -10,6 +10,9 @@ public sealed record Problem(int Status, string? Param, string Message, string T
 {
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>When a client may try again: the problem's own time, else 5 s for the network's and dependencies' failures.</summary>
+    public TimeSpan? RetryAfterOrDefault => RetryAfter ?? (Status is 502 or 503 or 504 ? TimeSpan.FromSeconds(5) : null);
+
     public static Problem BadRequest(string? param, string message) => new(400, param, message);
 
     public static Problem Unauthorized(string message, string code = "invalid_api_key") => new(401, null, message, "invalid_request_error", code);
@@ -28,8 +31,10 @@ public sealed record Problem(int Status, string? Param, string Message, string T
         401 => "unauthorized",
         403 => "forbidden",
         404 => "not_found",
+        405 => "method_not_allowed",
         409 => "conflict",
         413 => "payload_too_large",
+        415 => "unsupported_media_type",
         429 => Code == "insufficient_quota" ? "quota_exceeded" : "rate_limit_exceeded",
         >= 500 => "server_error",
         _ => "error",
@@ -87,7 +92,7 @@ public sealed record Problem(int Status, string? Param, string Message, string T
             var response = httpContext.Response;
             response.StatusCode = problem.Status;
             response.ContentType = "application/json";
-            if (problem.RetryAfter is { } retry)
+            if (problem.RetryAfterOrDefault is { } retry)
             {
                 response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             }

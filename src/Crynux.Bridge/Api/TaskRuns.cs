@@ -1,17 +1,26 @@
+using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>The shared path of every task-creating route: idempotency, rate limit, use-limit reservation, admission.</summary>
-public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth)
+/// <summary>The shared path of every task-creating route: fee bounds, idempotency, rate limit, use-limit reservation, admission.</summary>
+public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOptions options)
 {
     public TaskSubmitter Submitter { get; } = submitter;
 
-    public async Task<ClientTaskRow> AdmitAsync(HttpContext http, ApiKeyRow key, string kind, TaskSpec spec, string? meta = null)
+    public FeePolicy FeePolicy { get; } = new(options.Task);
+
+    /// <param name="feeParam">The request field a fee above the ceiling is blamed on (task_fee, n, …).</param>
+    public async Task<ClientTaskRow> AdmitAsync(HttpContext http, ApiKeyRow key, string kind, TaskSpec spec, string? meta = null, string feeParam = "task_fee")
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(key);
+        // Checked before anything else: a task above the operator's bounds is refused whatever else the request says.
+        if (FeePolicy.Check(spec, key, feeParam) is { } tooCostly)
+        {
+            throw new ProblemException(tooCostly);
+        }
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         if (idempotencyKey.Length > 255)
         {
@@ -60,10 +69,16 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth)
         var text = error ?? "the task ended without a result";
         return Failure.Code(text) switch
         {
-            Failure.InsufficientBalance => new Problem(503, null, "The bridge's Relay account cannot pay for this task right now: " + text, "server_error", "insufficient_balance"),
-            Failure.Timeout => new Problem(504, null, "The Crynux Network did not finish the task in time: " + text, "server_error", "timeout"),
-            Failure.RelayRejected => new Problem(502, null, "The Relay refused the task: " + text, "server_error", "relay_rejected"),
-            _ => new Problem(502, null, "The task failed on the Crynux Network: " + text, "server_error", Failure.Code(text) is { Length: > 0 } c ? c : null),
+            Failure.InsufficientBalance => new Problem(503, null, "The bridge's Relay account cannot pay for this task right now: " + text, "server_error", "insufficient_balance")
+            {
+                RetryAfter = TimeSpan.FromSeconds(60),
+            },
+            Failure.Timeout => new Problem(504, null, "The Crynux Network did not finish the task in time: " + text, "server_error", "timeout") { RetryAfter = TimeSpan.FromSeconds(10) },
+            Failure.RelayRejected => new Problem(502, null, "The Relay refused the task: " + text, "server_error", "relay_rejected") { RetryAfter = TimeSpan.FromSeconds(10) },
+            _ => new Problem(502, null, "The task failed on the Crynux Network: " + text, "server_error", Failure.Code(text) is { Length: > 0 } c ? c : null)
+            {
+                RetryAfter = TimeSpan.FromSeconds(5),
+            },
         };
     }
 }

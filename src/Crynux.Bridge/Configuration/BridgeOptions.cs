@@ -105,6 +105,29 @@ public sealed class TaskOptions
     public int DefaultLlmMaxCompletionTokens { get; set; } = 3000;
     [ConfigurationKeyName("repeat_num")]
     public int RepeatNum { get; set; } = 1;
+    /// <summary>The most one Relay task may cost the wallet (fee × task size), per task type, whoever chose the fee.</summary>
+    [ConfigurationKeyName("max_fee_cnx")]
+    public MaxFeeOptions MaxFeeCnx { get; set; } = new();
+    /// <summary>The largest repeat_num a key without the admin role may ask for (admin keys: up to 10).</summary>
+    [ConfigurationKeyName("max_repeat_num")]
+    public int MaxRepeatNum { get; set; } = 1;
+}
+
+/// <summary>
+/// Fee ceilings in CNX per Relay task, per task type. Each default is twice the largest default fee of its type at the
+/// largest task size the bridge sends (SDXL: 2 × 2 CNX × 10 images = 40; LLM 2 × 5; fine-tune 2 × 15): today's default fees
+/// pass at every size, a client-given fee may bid about double the default, and never the thousands of CNX a raw task_fee
+/// could name before.
+/// </summary>
+public sealed class MaxFeeOptions
+{
+    /// <summary>Stable Diffusion images (task_type 0), for the whole task: fee per image × num_images.</summary>
+    public decimal Sd { get; set; } = 40m;
+    /// <summary>LLM tasks (task_type 1).</summary>
+    public decimal Llm { get; set; } = 10m;
+    /// <summary>Stable Diffusion LoRA fine-tuning (task_type 2).</summary>
+    [ConfigurationKeyName("sd_finetune")]
+    public decimal SdFinetune { get; set; } = 30m;
 }
 
 public sealed class ApiOptions
@@ -117,7 +140,7 @@ public sealed class ApiOptions
     public long DefaultUseLimit { get; set; } = 20;
     [ConfigurationKeyName("default_rate_limit")]
     public long DefaultRateLimit { get; set; } = 60;
-    /// <summary>Base of image URLs (response_format=url); empty means the request's own scheme and host.</summary>
+    /// <summary>Base of image URLs (response_format=url) and an origin the pages may call; empty means relative URLs.</summary>
     [ConfigurationKeyName("public_base_url")]
     public string PublicBaseUrl { get; set; } = "";
 }

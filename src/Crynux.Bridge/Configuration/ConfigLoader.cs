@@ -122,6 +122,19 @@ public static class ConfigLoader
         }
         Require(o.Task.DefaultLlmMaxCompletionTokens > 0, "task.default_llm_max_completion_tokens", "must be greater than 0");
         Require(o.Task.RepeatNum is >= 1 and <= 10, "task.repeat_num", "must be between 1 and 10");
+        Require(o.Task.MaxRepeatNum is >= 1 and <= 10, "task.max_repeat_num", "must be between 1 and 10");
+        Require(o.Task.RepeatNum <= o.Task.MaxRepeatNum, "task.repeat_num", $"must not be above task.max_repeat_num ({o.Task.MaxRepeatNum}): it applies to every key");
+        foreach (var (key, fee, ceilingKey, ceiling) in new[]
+                 {
+                     ("task.default_sd_task_fee_cnx", o.Task.DefaultSdTaskFeeCnx, "task.max_fee_cnx.sd", o.Task.MaxFeeCnx.Sd),
+                     ("task.default_sd_xl_task_fee_cnx", o.Task.DefaultSdXlTaskFeeCnx, "task.max_fee_cnx.sd", o.Task.MaxFeeCnx.Sd),
+                     ("task.default_llm_task_fee_cnx", o.Task.DefaultLlmTaskFeeCnx, "task.max_fee_cnx.llm", o.Task.MaxFeeCnx.Llm),
+                     ("task.default_sd_finetune_task_fee_cnx", o.Task.DefaultSdFinetuneTaskFeeCnx, "task.max_fee_cnx.sd_finetune", o.Task.MaxFeeCnx.SdFinetune),
+                 })
+        {
+            Require(ceiling > 0, ceilingKey, "must be greater than 0");
+            Require(fee <= ceiling, key, $"({fee} CNX) must not be above {ceilingKey} ({ceiling} CNX), or no task with the default fee could run");
+        }
         Require(o.Api.KeepAliveSeconds is >= 1 and <= 300, "api.keep_alive_seconds", "must be between 1 and 300");
         Require(o.Api.ApiKeyLifetimeDays > 0, "api.api_key_lifetime_days", "must be greater than 0");
         Require(o.Api.DefaultRateLimit >= 0, "api.default_rate_limit", "must be 0 (unlimited) or more");

@@ -77,6 +77,77 @@ internal static class JsonChecks
         }
     }
 
+    /// <summary>
+    /// The named field as text: absent or null is no error and a null value; anything but a string, or a string that is
+    /// not valid Unicode (an escaped lone surrogate, raw invalid UTF-8), is a 400 naming the field.
+    /// </summary>
+    public static ApiError? Text(JsonElement obj, string name, out string? value, string? param = null)
+    {
+        value = null;
+        param ??= name;
+        if (!Has(obj, name, out var e))
+        {
+            return null;
+        }
+        if (e.ValueKind != JsonValueKind.String)
+        {
+            return ApiError.BadRequest(param, $"{param} must be a string");
+        }
+        value = AsString(e);
+        return value is null ? ApiError.BadRequest(param, $"{param} must be valid Unicode text (no lone surrogates or invalid UTF-8)") : null;
+    }
+
+    /// <summary>
+    /// The first thing below e that cannot be read or re-written safely, as a 400 naming its path: a string or property
+    /// name that is not valid Unicode, a duplicated property name, or a number outside ±7.9e28 (what decimal, and so the
+    /// task_args schema check, can hold; this also rules out 1e309 and the like).
+    /// </summary>
+    public static ApiError? Readable(JsonElement e, string path)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                return AsString(e) is null ? ApiError.BadRequest(path, $"{path} must be valid Unicode text (no lone surrogates or invalid UTF-8)") : null;
+            case JsonValueKind.Number:
+                return e.TryGetDecimal(out _) ? null : ApiError.BadRequest(path, $"{path} must be a number between -7.9e28 and 7.9e28");
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in e.EnumerateArray())
+                {
+                    if (Readable(item, $"{path}[{index++}]") is { } error)
+                    {
+                        return error;
+                    }
+                }
+                return null;
+            case JsonValueKind.Object:
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in e.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return ApiError.BadRequest(path, $"{path} has a property name that is not valid Unicode text");
+                    }
+                    if (!names.Add(name))
+                    {
+                        return ApiError.BadRequest($"{path}.{name}", $"{path}.{name} appears more than once");
+                    }
+                    if (Readable(property.Value, $"{path}.{name}") is { } error)
+                    {
+                        return error;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
     public static ApiError? Number(JsonElement obj, string name, double min, double max, out double? value, bool minExclusive = false)
     {
         value = null;
@@ -127,7 +198,7 @@ internal static class JsonChecks
         return ApiError.BadRequest(param ?? name, $"{param ?? name} must be a boolean");
     }
 
-    /// <summary>An integral JSON number (1, 1.0 and 1e3 all count) that fits in an int64.</summary>
+    /// <summary>An integral JSON number (1, 1.0 and 1e3 all count) that fits in an int64, read exactly.</summary>
     public static bool TryInteger(JsonElement e, out long value)
     {
         value = 0;
@@ -139,10 +210,15 @@ internal static class JsonChecks
         {
             return true;
         }
-        // ±2^63 as doubles: the exclusive upper bound keeps the cast from overflowing.
-        if (e.TryGetDouble(out var d) && Math.Floor(d) == d && d >= -9.2233720368547758E18 && d < 9.2233720368547758E18)
+        // Integral as a double (so 1e-30, which decimal rounds to 0, is not), and then read exactly as a decimal:
+        // 9007199254740993.0 is that integer, where a double would round it to a neighbour.
+        if (!e.TryGetDouble(out var d) || Math.Floor(d) != d || !double.IsFinite(d))
         {
-            value = (long)d;
+            return false;
+        }
+        if (e.TryGetDecimal(out var m) && m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue)
+        {
+            value = (long)m;
             return true;
         }
         return false;

@@ -219,9 +219,9 @@ public static partial class LlmRequestParser
         }
         foreach (var (name, kind, what) in IgnoredKinds)
         {
-            if (JsonChecks.Has(body, name, out var e) && e.ValueKind != kind)
+            if (JsonChecks.Has(body, name, out var e) && (e.ValueKind != kind || JsonChecks.Readable(e, name) is not null))
             {
-                return ApiError.BadRequest(name, $"{name} must be {what}");
+                return ApiError.BadRequest(name, $"{name} must be {what}" + (e.ValueKind == kind ? " of valid Unicode text and numbers" : ""));
             }
         }
         return null;

@@ -105,7 +105,9 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         }
         var byUrl = await images.GenerateImageAsync("a lighthouse at dawn",
             new ImageGenerationOptions { Size = new GeneratedImageSize(512, 512), ResponseFormat = GeneratedImageFormat.Uri }, TestContext.Current.CancellationToken);
-        var bytes = await _bridge.Http.GetByteArrayAsync(byUrl.Value.ImageUri, TestContext.Current.CancellationToken);
+        // Without api.public_base_url the URL is relative to the bridge (never built from the request's Host header).
+        Assert.False(byUrl.Value.ImageUri.IsAbsoluteUri, byUrl.Value.ImageUri.ToString());
+        var bytes = await _bridge.Http.GetByteArrayAsync(new Uri(_bridge.BaseUrl, byUrl.Value.ImageUri), TestContext.Current.CancellationToken);
         Assert.Equal(512, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
     }
 

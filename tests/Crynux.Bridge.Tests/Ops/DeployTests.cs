@@ -56,6 +56,8 @@ public sealed class DeployTests
         Assert.Equal(15.0m, o.Task.DefaultSdFinetuneTaskFeeCnx);
         Assert.Equal(3000, o.Task.DefaultLlmMaxCompletionTokens);
         Assert.Equal(1, o.Task.RepeatNum);
+        Assert.Equal(1, o.Task.MaxRepeatNum);
+        Assert.Equal((40m, 10m, 30m), (o.Task.MaxFeeCnx.Sd, o.Task.MaxFeeCnx.Llm, o.Task.MaxFeeCnx.SdFinetune));
         Assert.Equal(15, o.Api.KeepAliveSeconds);
         Assert.Equal(365, o.Api.ApiKeyLifetimeDays);
         Assert.Equal(20, o.Api.DefaultUseLimit);

@@ -1,0 +1,17 @@
+namespace Crynux.Bridge.Api;
+
+/// <summary>Which error envelope a path's answers use: OpenAI's on the OpenAI-compatible routes, the product's elsewhere.</summary>
+public static class RouteFamily
+{
+    private static readonly string[] OpenAiPrefixes = ["/v1/chat/", "/v1/completions", "/v1/llm/", "/v1/images/", "/v1/sd/", "/v1/responses"];
+
+    public static bool IsOpenAi(PathString path)
+    {
+        var value = path.Value ?? "";
+        return value.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) || value.Equals("/v1/models/", StringComparison.OrdinalIgnoreCase)
+            || OpenAiPrefixes.Any(p => value.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The web pages answer in plain HTTP; everything else is an API with an envelope.</summary>
+    public static bool IsPage(PathString path) => path.StartsWithSegments("/static", StringComparison.OrdinalIgnoreCase);
+}
