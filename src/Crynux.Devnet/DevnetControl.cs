@@ -113,11 +113,58 @@ public sealed class DevnetControl
 
     public IReadOnlyList<RelayEvent> GetEvents(long start = 0) => _relay.Events(start, null, null, null, -1);
 
-    /// <summary>Runs the timeout processor and one matching round now (for tests driving a FakeTimeProvider).</summary>
+    /// <summary>
+    /// Runs the timeout processor and one matching round now, and refreshes the queue-priority snapshot when its
+    /// interval has passed (for tests driving a FakeTimeProvider).
+    /// </summary>
     public (int Aborted, int Started) RunDueTimers()
     {
+        _relay.RefreshPrioritySnapshotIfDue();
         var aborted = _relay.ProcessTimeouts();
         return (aborted, _relay.MatchQueuedTasks());
+    }
+
+    /// <summary>The Relay generation this devnet speaks (2025 or 2026).</summary>
+    public int Protocol => _relay.Options.Protocol;
+
+    /// <summary>Takes the /v2/tasks/queued/priority snapshot now; returns the queued count it saw.</summary>
+    public int RefreshQueuedPrioritySnapshot() => _relay.RefreshPrioritySnapshot().Count;
+
+    /// <summary>The hub's repositories ("org/name" or "org/name+variant", "*" = all) for the 2026 base-model check.</summary>
+    public IReadOnlyList<string> HubModels => _relay.BaseModels.Models;
+
+    public void AddHubModel(string model)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        _relay.BaseModels.AddModel(model);
+    }
+
+    /// <summary>A status the hub answers every lookup with (5xx = unavailable); null = look in <see cref="HubModels"/>.</summary>
+    public int? HubForcedStatus
+    {
+        get => _relay.BaseModels.ForcedStatus;
+        set
+        {
+            if (value is < 100 or > 599)
+            {
+                throw new ArgumentException("Hub status must be 100..599.");
+            }
+            _relay.BaseModels.ForcedStatus = value;
+        }
+    }
+
+    /// <summary>False makes every hub lookup fail as a hub outage (503): creates get "base model check temporarily unavailable".</summary>
+    public bool HubAvailable
+    {
+        get => HubForcedStatus is null or < 500;
+        set => HubForcedStatus = value ? null : 503;
+    }
+
+    /// <summary>A node's row gets another GPU (a re-join with other cards); tasks keep their execution-GPU copy. False for an unknown node.</summary>
+    public bool SetNodeGpu(string address, string gpuName, ulong gpuVram)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(gpuName);
+        return _relay.SetNodeGpu(address, gpuName, gpuVram);
     }
 
     /// <summary>Slashes a node: its current task ends EndAborted (NodeSlashed, refunded) and the node quits.</summary>

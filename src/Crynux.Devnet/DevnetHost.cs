@@ -80,7 +80,13 @@ public sealed class DevnetHost : IAsyncDisposable
         ResultEndpoints.Map(app, relay, signatures);
         NodeEndpoints.Map(app, relay, signatures);
         InfoEndpoints.Map(app, relay, signatures);
+        if (options.Protocol >= 2026)
+        {
+            BatchEndpoints.Map(app, relay, signatures);
+            CatalogEndpoints.Map(app, relay);
+        }
         AdminEndpoints.Map(app, control);
+        GinNotFound.Map(app);
         await app.StartAsync(ct);
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -115,8 +121,9 @@ public sealed class DevnetHost : IAsyncDisposable
             relay.AddNode(new NodeRecord
             {
                 Address = node.Address,
-                GpuName = nodeOptions.GpuName,
-                GpuVram = nodeOptions.GpuVram,
+                // The Relay collapses whitespace in GPU names.
+                GpuName = string.Join(' ', nodeOptions.ReportedGpuName.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
+                GpuVram = nodeOptions.ReportedGpuVram,
                 Version = nodeOptions.Version,
                 ModelIds = [.. nodeOptions.Models.Select(m => m.ToLowerInvariant())],
             });
@@ -132,6 +139,7 @@ public sealed class DevnetHost : IAsyncDisposable
             host._loops.Add(RunEvery(options.MatchingInterval, time, () => relay.MatchQueuedTasks(), stopping.Token));
         }
         host._loops.Add(RunEvery(options.TimeoutCheckInterval, time, () => relay.ProcessTimeouts(), stopping.Token));
+        host._loops.Add(RunEvery(options.QueuedPrioritySnapshotInterval, time, () => relay.RefreshPrioritySnapshot().Count, stopping.Token));
         return host;
     }
 
