@@ -118,6 +118,33 @@ public class CatalogTests
         Assert.Equal(5, (await devnet.Creator.SendAsync(HttpMethod.Get, "v2/tasks/queued/priority")).Data!["queued_task_count"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Admin_api_changes_the_hub_and_rejects_bad_knobs()
+    {
+        await using var devnet = await Protocol2026.StartAsync();
+        var offDisk = TaskSpec.Llm() with { ModelIds = ["base:acme/new-llm"], MinVram = 1000 };
+        Assert.Equal("permanent_error", (await devnet.Creator.BatchCreateAsync(offDisk)).Outcomes().Single().Outcome);
+
+        var hub = await devnet.Creator.PostJsonAsync("devnet/hub", new JsonObject { ["add_models"] = new JsonArray("acme/new-llm"), ["available"] = false });
+        Assert.False(hub.Body!["available"]!.GetValue<bool>());
+        Assert.Equal(("temporary_error", "base model check temporarily unavailable"), (await devnet.Creator.BatchCreateAsync(offDisk)).Outcomes().Single());
+        Assert.Equal(HttpStatusCode.OK, (await devnet.Creator.PostJsonAsync("devnet/hub", new JsonObject { ["forced_status"] = null, ["available"] = true })).Status);
+        Assert.Equal("created", (await devnet.Creator.BatchCreateAsync(offDisk)).Outcomes().Single().Outcome);
+
+        foreach (var bad in new JsonObject[]
+        {
+            new() { ["available"] = "no" }, new() { ["forced_status"] = 42 }, new() { ["forced_status"] = "503" }, new() { ["add_models"] = new JsonArray(1) },
+            new() { ["add_models"] = "x" },
+        })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await devnet.Creator.PostJsonAsync("devnet/hub", bad)).Status);
+        }
+        Assert.True(devnet.Control.HubAvailable);
+        Assert.Contains("acme/new-llm", devnet.Control.HubModels);
+        var gpu = await devnet.Creator.PostJsonAsync($"devnet/nodes/{devnet.Control.NodeAddresses[0]}/gpu", new JsonObject { ["gpu_name"] = "x+Linux", ["gpu_vram"] = "8" });
+        Assert.Equal(HttpStatusCode.BadRequest, gpu.Status);
+    }
+
     private static BigInteger Gwei(JsonNode data, string which) =>
         BigInteger.Parse(data[which + "_priority_gwei"]!.GetValue<string>(), CultureInfo.InvariantCulture);
 }

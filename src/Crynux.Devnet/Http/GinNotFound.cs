@@ -6,6 +6,9 @@ namespace Crynux.Devnet.Http;
 /// </summary>
 internal static class GinNotFound
 {
+    /// <summary>The fallback's route pattern (counted as "(unmatched)" in the request stats).</summary>
+    public const string Pattern = "{*path}";
+
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapFallback("{*path}", () => Results.Text("404 page not found", "text/plain", System.Text.Encoding.UTF8, 404));
+        app.MapFallback(Pattern, () => Results.Text("404 page not found", "text/plain", System.Text.Encoding.UTF8, 404));
 }

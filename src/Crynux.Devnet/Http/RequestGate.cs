@@ -79,7 +79,7 @@ internal static class RequestGate
             await next(ctx);
             return;
         }
-        var route = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)";
+        var route = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } raw && raw != GinNotFound.Pattern ? raw : "(unmatched)";
         var fromNode = ctx.Request.Headers.ContainsKey(NodeHeader);
         counters.Count($"{ctx.Request.Method} {route}", fromNode);
         if (!fromNode && rules.Take(FaultRoutes.Classify(ctx.Request.Method, ctx.Request.Path)) is { } rule)

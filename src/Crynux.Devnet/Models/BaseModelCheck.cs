@@ -6,11 +6,14 @@ namespace Crynux.Devnet.Models;
 /// The 2026 Relay's base-model check at create: every base: model must be on some node's disk or known to the hub
 /// (for SD with its variant's weights). A permanent failure text starts "invalid base model" and holds a newline.
 /// </summary>
-internal sealed class BaseModelCheck(ModelHubOptions hub)
+internal sealed class BaseModelCheck(ModelHubOptions options)
 {
     public const string Unavailable = "base model check temporarily unavailable";
 
     private readonly Lock _gate = new();
+
+    // A copy: run-time changes stay with this devnet, not with the caller's options object.
+    private readonly ModelHubOptions _hub = new() { Models = [.. options.Models], ForcedStatus = options.ForcedStatus };
 
     /// <summary>Null when every base model passes; else (permanent, error text).</summary>
     public (bool Permanent, string Error)? Check(IEnumerable<string> lowerCaseModelIds, TaskType type, Func<string, bool> onSomeNode)
@@ -37,20 +40,20 @@ internal sealed class BaseModelCheck(ModelHubOptions hub)
 
     public IReadOnlyList<string> Models
     {
-        get { lock (_gate) { return [.. hub.Models]; } }
+        get { lock (_gate) { return [.. _hub.Models]; } }
     }
 
     public int? ForcedStatus
     {
-        get { lock (_gate) { return hub.ForcedStatus; } }
-        set { lock (_gate) { hub.ForcedStatus = value; } }
+        get { lock (_gate) { return _hub.ForcedStatus; } }
+        set { lock (_gate) { _hub.ForcedStatus = value; } }
     }
 
     public void AddModel(string model)
     {
         lock (_gate)
         {
-            hub.Models.Add(model);
+            _hub.Models.Add(model);
         }
     }
 
@@ -59,7 +62,7 @@ internal sealed class BaseModelCheck(ModelHubOptions hub)
     {
         lock (_gate)
         {
-            if (hub.ForcedStatus is { } status)
+            if (_hub.ForcedStatus is { } status)
             {
                 return status switch
                 {
@@ -69,7 +72,7 @@ internal sealed class BaseModelCheck(ModelHubOptions hub)
                     _ => $"huggingface model not found: unexpected status {status}",
                 };
             }
-            var known = hub.Models.Select(m => m.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+            var known = _hub.Models.Select(m => m.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
             if (known.Contains("*"))
             {
                 return null;
