@@ -25,6 +25,32 @@ public class FaultRuleTests
         Assert.Equal(1, devnet.Control.FaultHits);
         Assert.Equal(1, devnet.Control.Requests.FaultedRequests);
         Assert.Equal(HttpStatusCode.OK, (await devnet.Creator.CreateAsync(TaskSpec.Sd())).Status);
+        Assert.Equal(2, devnet.Control.Requests.ByRoute["POST /v1/inference_tasks/{task_id_commitment}"]);
+    }
+
+    [Fact]
+    public async Task Truncate_on_the_2026_sd_result_gives_a_cut_archive()
+    {
+        await using var devnet = await Protocol2026.StartAsync();
+        var spec = await Protocol2026.RunToSuccessAsync(devnet, TaskSpec.Sd(images: 2));
+        byte[] whole;
+        using (var full = await devnet.Creator.WholeResultAsync(devnet.Http, spec.Commitment))
+        {
+            whole = await full.Content.ReadAsByteArrayAsync(Ct);
+        }
+        devnet.Control.AddFault(new FaultRule { Route = "results", Kind = FaultKind.Truncate });
+        var (ts, sig) = devnet.Creator.Sign(new JsonObject { ["task_id_commitment"] = spec.Commitment });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"v1/inference_tasks/{spec.Commitment}/results?timestamp={ts}&signature={sig}", UriKind.Relative));
+        using var response = await devnet.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(("application/zip", (long?)whole.Length), (response.Content.Headers.ContentType!.MediaType, response.Content.Headers.ContentLength));
+        var received = new MemoryStream();
+        await using (var body = await response.Content.ReadAsStreamAsync(Ct))
+        {
+            await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(received, Ct));
+        }
+        Assert.Equal(whole.Length / 2, received.Length);
+        received.Position = 0;
+        Assert.ThrowsAny<InvalidDataException>(() => new System.IO.Compression.ZipArchive(received, System.IO.Compression.ZipArchiveMode.Read));
     }
 
     [Fact]
