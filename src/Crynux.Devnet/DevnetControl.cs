@@ -10,15 +10,17 @@ public sealed class DevnetControl
 {
     private readonly RelayCore _relay;
     private readonly FaultState _faults;
+    private readonly FaultRules _faultRules;
     private readonly NodeBehaviourSource _defaultBehaviour;
     private readonly IReadOnlyDictionary<string, SimulatedNode> _nodes;
 
-    internal DevnetControl(RelayCore relay, RequestCounters counters, FaultState faults, NodeBehaviourSource defaultBehaviour,
+    internal DevnetControl(RelayCore relay, RequestCounters counters, FaultState faults, FaultRules faultRules, NodeBehaviourSource defaultBehaviour,
         IReadOnlyDictionary<string, SimulatedNode> nodes)
     {
         _relay = relay;
         Requests = counters;
         _faults = faults;
+        _faultRules = faultRules;
         _defaultBehaviour = defaultBehaviour;
         _nodes = nodes;
     }
@@ -59,6 +61,22 @@ public sealed class DevnetControl
     public void FailNextRequests(int count, int statusCode = 503) =>
         Faults = _faults.Options with { FailNextRequests = count, FailureStatusCode = statusCode };
 
+    /// <summary>Adds a fault rule on client Relay requests; returns its id. Throws <see cref="ArgumentException"/> for a bad rule.</summary>
+    public int AddFault(FaultRule rule) => _faultRules.Add(rule);
+
+    /// <summary>Removes every fault rule and turns the <see cref="Faults"/> knobs off.</summary>
+    public void ClearFaults()
+    {
+        _faultRules.Clear();
+        _faults.Options = new FaultOptions();
+    }
+
+    /// <summary>The live fault rules (not used up, not expired), oldest first, with their hits so far.</summary>
+    public IReadOnlyList<ActiveFault> GetFaults() => _faultRules.Active();
+
+    /// <summary>Requests hit by any fault rule since the devnet started (rules cleared or used up included).</summary>
+    public int FaultHits => _faultRules.TotalHits;
+
     public NodeBehaviour DefaultNodeBehaviour
     {
         get => _defaultBehaviour.Current;
@@ -95,11 +113,58 @@ public sealed class DevnetControl
 
     public IReadOnlyList<RelayEvent> GetEvents(long start = 0) => _relay.Events(start, null, null, null, -1);
 
-    /// <summary>Runs the timeout processor and one matching round now (for tests driving a FakeTimeProvider).</summary>
+    /// <summary>
+    /// Runs the timeout processor and one matching round now, and refreshes the queue-priority snapshot when its
+    /// interval has passed (for tests driving a FakeTimeProvider).
+    /// </summary>
     public (int Aborted, int Started) RunDueTimers()
     {
+        _relay.RefreshPrioritySnapshotIfDue();
         var aborted = _relay.ProcessTimeouts();
         return (aborted, _relay.MatchQueuedTasks());
+    }
+
+    /// <summary>The Relay generation this devnet speaks (2025 or 2026).</summary>
+    public int Protocol => _relay.Options.Protocol;
+
+    /// <summary>Takes the /v2/tasks/queued/priority snapshot now; returns the queued count it saw.</summary>
+    public int RefreshQueuedPrioritySnapshot() => _relay.RefreshPrioritySnapshot().Count;
+
+    /// <summary>The hub's repositories ("org/name" or "org/name+variant", "*" = all) for the 2026 base-model check.</summary>
+    public IReadOnlyList<string> HubModels => _relay.BaseModels.Models;
+
+    public void AddHubModel(string model)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        _relay.BaseModels.AddModel(model);
+    }
+
+    /// <summary>A status the hub answers every lookup with (5xx = unavailable); null = look in <see cref="HubModels"/>.</summary>
+    public int? HubForcedStatus
+    {
+        get => _relay.BaseModels.ForcedStatus;
+        set
+        {
+            if (value is < 100 or > 599)
+            {
+                throw new ArgumentException("Hub status must be 100..599.");
+            }
+            _relay.BaseModels.ForcedStatus = value;
+        }
+    }
+
+    /// <summary>False makes every hub lookup fail as a hub outage (503): creates get "base model check temporarily unavailable".</summary>
+    public bool HubAvailable
+    {
+        get => HubForcedStatus is null or < 500;
+        set => HubForcedStatus = value ? null : 503;
+    }
+
+    /// <summary>A node's row gets another GPU (a re-join with other cards); tasks keep their execution-GPU copy. False for an unknown node.</summary>
+    public bool SetNodeGpu(string address, string gpuName, ulong gpuVram)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(gpuName);
+        return _relay.SetNodeGpu(address, gpuName, gpuVram);
     }
 
     /// <summary>Slashes a node: its current task ends EndAborted (NodeSlashed, refunded) and the node quits.</summary>

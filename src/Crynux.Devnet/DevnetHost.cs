@@ -43,9 +43,10 @@ public sealed class DevnetHost : IAsyncDisposable
         var signatures = new SignatureGate(time, options.SignatureWindowSeconds);
         var counters = new RequestCounters();
         var faults = new FaultState(options.Faults, options.RandomSeed);
+        var faultRules = new FaultRules(time);
         var behaviour = new NodeBehaviourSource(options.DefaultNodeBehaviour);
         var nodes = new ConcurrentDictionary<string, SimulatedNode>(StringComparer.Ordinal);
-        var control = new DevnetControl(relay, counters, faults, behaviour, nodes);
+        var control = new DevnetControl(relay, counters, faults, faultRules, behaviour, nodes);
         foreach (var (account, wei) in options.Funds)
         {
             // Before the server starts: a client that connects at once (or while thousands of nodes join) sees its funds.
@@ -73,13 +74,19 @@ public sealed class DevnetHost : IAsyncDisposable
         var app = builder.Build();
         app.UseCors(cors => cors.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod());
         app.UseRouting();
-        RequestGate.Use(app, counters, faults);
+        RequestGate.Use(app, counters, faults, faultRules);
         TaskEndpoints.Map(app, relay, signatures);
         ValidateEndpoints.Map(app, relay, signatures);
         ResultEndpoints.Map(app, relay, signatures);
         NodeEndpoints.Map(app, relay, signatures);
         InfoEndpoints.Map(app, relay, signatures);
+        if (options.Protocol >= 2026)
+        {
+            BatchEndpoints.Map(app, relay, signatures);
+            CatalogEndpoints.Map(app, relay);
+        }
         AdminEndpoints.Map(app, control);
+        GinNotFound.Map(app);
         await app.StartAsync(ct);
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -114,8 +121,9 @@ public sealed class DevnetHost : IAsyncDisposable
             relay.AddNode(new NodeRecord
             {
                 Address = node.Address,
-                GpuName = nodeOptions.GpuName,
-                GpuVram = nodeOptions.GpuVram,
+                // The Relay collapses whitespace in GPU names.
+                GpuName = string.Join(' ', nodeOptions.ReportedGpuName.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)),
+                GpuVram = nodeOptions.ReportedGpuVram,
                 Version = nodeOptions.Version,
                 ModelIds = [.. nodeOptions.Models.Select(m => m.ToLowerInvariant())],
             });
@@ -131,6 +139,7 @@ public sealed class DevnetHost : IAsyncDisposable
             host._loops.Add(RunEvery(options.MatchingInterval, time, () => relay.MatchQueuedTasks(), stopping.Token));
         }
         host._loops.Add(RunEvery(options.TimeoutCheckInterval, time, () => relay.ProcessTimeouts(), stopping.Token));
+        host._loops.Add(RunEvery(options.QueuedPrioritySnapshotInterval, time, () => relay.RefreshPrioritySnapshot().Count, stopping.Token));
         return host;
     }
 

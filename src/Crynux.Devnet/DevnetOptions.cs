@@ -59,6 +59,30 @@ public sealed class DevnetOptions
     /// <summary>Clock for signatures, deadlines and node delays; the system clock by default.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
+    /// <summary>
+    /// Which Relay generation to speak: 2025 (indexed result download only) or 2026 (whole-task results, batch
+    /// endpoints, base-model check, v2 catalog, pricing and queue-priority routes). See README.md.
+    /// </summary>
+    public int Protocol { get; set; } = DefaultProtocol;
+
+    /// <summary>The default of <see cref="Protocol"/>, in-process and standalone alike.</summary>
+    public const int DefaultProtocol = 2025;
+
+    /// <summary>Item limits of the 2026 batch endpoints (task.batch_*_max_items).</summary>
+    public int BatchCreateMaxItems { get; set; } = 100;
+    public int BatchStatusMaxItems { get; set; } = 500;
+    public int BatchValidateMaxItems { get; set; } = 100;
+    public int BatchAbortMaxItems { get; set; } = 100;
+
+    /// <summary>task.result_max_uncompressed_bytes: the largest whole-task result (sum of its files) served.</summary>
+    public long ResultMaxUncompressedBytes { get; set; } = 1L << 30;
+
+    /// <summary>The model hub that the 2026 base-model check asks about models on no node's disk.</summary>
+    public ModelHubOptions Hub { get; set; } = new();
+
+    /// <summary>How often the /v2/tasks/queued/priority snapshot is refreshed (also at start and on RunDueTimers).</summary>
+    public TimeSpan QueuedPrioritySnapshotInterval { get; set; } = TimeSpan.FromSeconds(300);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first knob that cannot work.</summary>
     public void Validate()
     {
@@ -81,11 +105,18 @@ public sealed class DevnetOptions
         Check(DaoFeeSharePercent is >= 0 and <= 100, "DaoFeeSharePercent must be 0..100.");
         Check(SignatureWindowSeconds >= 0, "SignatureWindowSeconds must not be negative.");
         Check(MaxBodyBytes > 0, "MaxBodyBytes must be positive.");
+        Check(Protocol is 2025 or 2026, "Protocol must be 2025 or 2026.");
+        Check(BatchCreateMaxItems > 0 && BatchStatusMaxItems > 0 && BatchValidateMaxItems > 0 && BatchAbortMaxItems > 0,
+            "Batch item limits must be positive.");
+        Check(ResultMaxUncompressedBytes > 0, "ResultMaxUncompressedBytes must be positive.");
+        Check(QueuedPrioritySnapshotInterval > TimeSpan.Zero, "QueuedPrioritySnapshotInterval must be positive.");
+        Check(Hub.Models.All(m => !string.IsNullOrWhiteSpace(m)), "Hub model names must not be empty.");
         foreach (var node in Nodes)
         {
             Check(node.Version.Split('.').Length == 3 && node.Version.Split('.').All(p => p.Length > 0 && p.All(char.IsAsciiDigit)),
                 $"Node version '{node.Version}' must be X.Y.Z.");
             Check(!string.IsNullOrWhiteSpace(node.GpuName), "Node GpuName must not be empty.");
+            Check(node.GpuCount is >= 1 and <= 64, "Node GpuCount must be 1..64.");
         }
         foreach (var behaviour in Nodes.Select(n => n.Behaviour).Append(DefaultNodeBehaviour).OfType<NodeBehaviour>())
         {
@@ -101,8 +132,36 @@ public sealed class NodeOptions
     /// <summary>"&lt;gpu model&gt;+&lt;platform&gt;", as real nodes report it.</summary>
     public string GpuName { get; set; } = "NVIDIA GeForce RTX 4090+Linux";
 
-    /// <summary>GB.</summary>
+    /// <summary>GB of one card; the node reports <see cref="GpuCount"/> × this (see <see cref="ReportedGpuVram"/>).</summary>
     public ulong GpuVram { get; set; } = 24;
+
+    /// <summary>Cards of the same model in the node's GPU group; 2 or more gives an "&lt;N&gt;x &lt;model&gt;" name.</summary>
+    public int GpuCount { get; set; } = 1;
+
+    /// <summary>
+    /// The node's LLM executor is tensor parallel (the node's default): with 2 or more cards on a Linux or docker
+    /// platform the name gets " TP" ("2x NVIDIA GeForce RTX 4090 TP+Linux"). False = opted out.
+    /// </summary>
+    public bool TensorParallel { get; set; } = true;
+
+    /// <summary>The gpu_name the node reports to the Relay: "[&lt;N&gt;x ]&lt;model&gt;[ TP]+&lt;platform&gt;".</summary>
+    public string ReportedGpuName
+    {
+        get
+        {
+            if (GpuCount < 2)
+            {
+                return GpuName;
+            }
+            var plus = GpuName.LastIndexOf('+');
+            var (model, platform) = plus < 0 ? (GpuName, null) : (GpuName[..plus], GpuName[(plus + 1)..]);
+            var tp = TensorParallel && platform is "Linux" or "docker" ? " TP" : "";
+            return $"{GpuCount}x {model}{tp}" + (platform is null ? "" : "+" + platform);
+        }
+    }
+
+    /// <summary>The gpu_vram the node reports: the group's summed VRAM.</summary>
+    public ulong ReportedGpuVram => GpuVram * (ulong)Math.Max(1, GpuCount);
 
     /// <summary>Runner version "X.Y.Z".</summary>
     public string Version { get; set; } = "3.1.0";

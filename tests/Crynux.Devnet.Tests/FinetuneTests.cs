@@ -9,7 +9,7 @@ namespace Crynux.Devnet.Tests;
 /// <summary>SD fine-tune tasks: the timeout rule, the multipart input checkpoint and the result checkpoint download.</summary>
 public class FinetuneTests
 {
-    private static TaskSpec Finetune() => new()
+    internal static TaskSpec Finetune() => new()
     {
         TaskType = 2,
         MinVram = 24,
@@ -23,7 +23,7 @@ public class FinetuneTests
         }.ToJsonString(),
     };
 
-    private static async Task<SigningClient.Reply> CreateMultipartAsync(TestDevnet devnet, TaskSpec spec, ulong timeout, byte[] checkpoint)
+    internal static async Task<SigningClient.Reply> CreateMultipartAsync(TestDevnet devnet, TaskSpec spec, ulong timeout, byte[] checkpoint)
     {
         var signed = new JsonObject
         {

@@ -82,6 +82,62 @@ public class StandaloneTests
         Assert.Contains("Unknown flag --bogus", error);
     }
 
+    [Fact]
+    public async Task Help_lists_every_flag_and_exits_0()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Crynux.Devnet.dll"), "--help" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, process.ExitCode);
+        foreach (var flag in new[] { "--protocol", "--batch-create-max", "--batch-status-max", "--batch-validate-max", "--batch-abort-max",
+            "--result-max-bytes", "--priority-snapshot-s", "--hub-models", "--hub-unavailable", "--gpu-count", "--no-tensor-parallel", "--fund" })
+        {
+            Assert.Contains(flag, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Standalone_2026_devnet_serves_the_new_routes_with_its_flags()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "Crynux.Devnet.dll"), "--port", "0", "--nodes", "1", "--protocol", "2026",
+                "--gpu-count", "2", "--batch-status-max", "1", "--hub-models", "org/only", "--hub-unavailable",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        try
+        {
+            var banner = await process.StandardOutput.ReadLineAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), ct) ?? "";
+            using var http = new HttpClient { BaseAddress = new Uri(banner.Split(' ').First(w => w.StartsWith("http://127.0.0.1:", StringComparison.Ordinal))) };
+            var client = new SigningClient(http, EthKey.Generate(), () => DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            Assert.Equal(2026, (await client.SendAsync(HttpMethod.Get, "devnet/protocol")).Body!["protocol"]!.GetValue<int>());
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(HttpMethod.Get, "v2/tasks/queued/priority")).Status);
+            var node = (await client.SendAsync(HttpMethod.Get, "devnet/nodes")).Body!.AsArray().Single()!;
+            Assert.Equal(("2x NVIDIA GeForce RTX 4090 TP+Linux", 48), (node["gpu_name"]!.GetValue<string>(), node["gpu_vram"]!.GetValue<int>()));
+            Assert.Equal(("task_id_commitments", "Batch exceeds maximum item count 1"),
+                (await client.BatchStatusAsync("0x" + new string('1', 64), "0x" + new string('2', 64))).Validation);
+            var hub = (await client.SendAsync(HttpMethod.Get, "devnet/hub")).Body!;
+            Assert.Equal((false, "org/only"), (hub["available"]!.GetValue<bool>(), hub["models"]!.AsArray().Single()!.GetValue<string>()));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
     /// <summary>create → poll until ScoreReady → validate → poll until EndSuccess → download, as a bridge does.</summary>
     private static async Task<(List<byte[]> Files, TimeSpan Elapsed)> RunAsync(SigningClient client, TaskSpec spec)
     {

@@ -70,6 +70,18 @@ internal static class AdminEndpoints
             {
                 node.GpuVram = (ulong)vram;
             }
+            if (JsonNumbers.TryGetDouble(body["gpu_count"], out var count))
+            {
+                node.GpuCount = (int)Math.Clamp(count, 0, 1000);
+            }
+            if (body["tensor_parallel"] is JsonValue tp && tp.TryGetValue<bool>(out var tensorParallel))
+            {
+                node.TensorParallel = tensorParallel;
+            }
+            if (node.GpuCount is < 1 or > 64)
+            {
+                return Bad("gpu_count must be 1..64");
+            }
             if (body["version"] is JsonValue version && version.TryGetValue<string>(out var v))
             {
                 node.Version = v;
@@ -99,11 +111,83 @@ internal static class AdminEndpoints
             control.DefaultNodeBehaviour = Behaviour(await BodyAsync(ctx) ?? []);
             return Ok(new JsonObject());
         });
+        admin.MapPost("/nodes/{address}/gpu", async (HttpContext ctx, string address) =>
+        {
+            var body = await BodyAsync(ctx);
+            if (body?["gpu_name"] is not JsonValue name || !name.TryGetValue<string>(out var gpu) || string.IsNullOrWhiteSpace(gpu)
+                || !JsonNumbers.TryGetDouble(body["gpu_vram"], out var vram) || vram < 0 || vram != Math.Floor(vram))
+            {
+                return Bad("gpu_name (text) and gpu_vram (whole GB) are required");
+            }
+            return control.SetNodeGpu(address, gpu, (ulong)vram) ? Ok(new JsonObject()) : Results.NotFound(new { message = "Node not found" });
+        });
+        admin.MapGet("/protocol", () => Ok(new JsonObject { ["protocol"] = control.Protocol }));
+        admin.MapGet("/hub", () => Ok(Hub(control)));
+        admin.MapPost("/hub", async (HttpContext ctx) =>
+        {
+            var body = await BodyAsync(ctx);
+            if (body is null)
+            {
+                return Bad("body must be a JSON object");
+            }
+            bool? available = null;
+            if (body.ContainsKey("available"))
+            {
+                if (body["available"] is not JsonValue a || !a.TryGetValue<bool>(out var flag))
+                {
+                    return Bad("available must be true or false");
+                }
+                available = flag;
+            }
+            int? forced = null;
+            if (body.ContainsKey("forced_status") && body["forced_status"] is not null)
+            {
+                if (!JsonNumbers.TryGetDouble(body["forced_status"], out var status) || status is < 100 or > 599 || status != Math.Floor(status))
+                {
+                    return Bad("forced_status must be 100..599 or null");
+                }
+                forced = (int)status;
+            }
+            var models = new List<string>();
+            if (body["add_models"] is { } added)
+            {
+                if (added is not JsonArray list || list.Any(m => m is not JsonValue mv || !mv.TryGetValue<string>(out var text) || string.IsNullOrWhiteSpace(text)))
+                {
+                    return Bad("add_models must be a list of model names");
+                }
+                models.AddRange(list.Select(m => m!.GetValue<string>()));
+            }
+            foreach (var model in models)
+            {
+                control.AddHubModel(model);
+            }
+            if (body.ContainsKey("forced_status"))
+            {
+                control.HubForcedStatus = forced;
+            }
+            if (available is { } on)
+            {
+                control.HubAvailable = on;
+            }
+            return Ok(Hub(control));
+        });
+        admin.MapPost("/priority_snapshot", () =>
+        {
+            control.RefreshQueuedPrioritySnapshot();
+            return Ok(new JsonObject());
+        });
         admin.MapPost("/nodes/{address}/slash", (string address) =>
             control.SlashNode(address) ? Ok(new JsonObject()) : Results.NotFound(new { message = "Node not found" }));
         admin.MapPost("/faults", async (HttpContext ctx) =>
         {
             var body = await BodyAsync(ctx) ?? [];
+            if (FaultRuleJson.IsRule(body))
+            {
+                return FaultRuleJson.TryParse(body, out var rule, out var error)
+                    ? Ok(new JsonObject { ["id"] = control.AddFault(rule) })
+                    : Bad(error);
+            }
+            // Without route/kind the body sets the older FaultOptions knobs (fail_next, failure_rate, latency_ms).
             control.Faults = new FaultOptions
             {
                 FailNextRequests = Int(body, "fail_next"),
@@ -111,6 +195,12 @@ internal static class AdminEndpoints
                 FailureStatusCode = body.ContainsKey("failure_status") ? Int(body, "failure_status") : 503,
                 AddedLatency = TimeSpan.FromMilliseconds(Double(body, "latency_ms")),
             };
+            return Ok(new JsonObject());
+        });
+        admin.MapGet("/faults", () => Ok(new JsonArray([.. control.GetFaults().Select(f => (JsonNode)FaultRuleJson.From(f))])));
+        admin.MapDelete("/faults", () =>
+        {
+            control.ClearFaults();
             return Ok(new JsonObject());
         });
         admin.MapPost("/sampling_seeds", async (HttpContext ctx) =>
@@ -160,6 +250,13 @@ internal static class AdminEndpoints
             ["node_failed_calls"] = control.NodeFailedCalls,
         };
     }
+
+    private static JsonObject Hub(DevnetControl control) => new()
+    {
+        ["available"] = control.HubAvailable,
+        ["forced_status"] = control.HubForcedStatus,
+        ["models"] = new JsonArray([.. control.HubModels.Select(m => (JsonNode)m)]),
+    };
 
     private static JsonObject Node(NodeSnapshot n) => new()
     {

@@ -41,7 +41,12 @@ internal sealed class RequestFields
     public static async Task<RequestFields> FromJsonAsync(HttpRequest request, string goType)
     {
         using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync();
+        return FromJsonText(await reader.ReadToEndAsync(), goType);
+    }
+
+    /// <summary>A JSON body already read; empty text binds nothing.</summary>
+    public static RequestFields FromJsonText(string text, string goType)
+    {
         if (string.IsNullOrWhiteSpace(text))
         {
             return new RequestFields(_ => StringValues.Empty, new JsonObject());
@@ -67,6 +72,9 @@ internal sealed class RequestFields
     }
 
     public IFormCollection? Form { get; private init; }
+
+    /// <summary>The JSON body object (null for query and form fields).</summary>
+    public JsonObject? Json => _json;
 
     private string GoType { get; init; } = "";
 

@@ -25,6 +25,13 @@ internal sealed class SignatureGate(TimeProvider time, int windowSeconds)
             : throw RelayException.Validation("signature", "Invalid signature");
     }
 
+    /// <summary>
+    /// The 2026 routes: as <see cref="Verify"/>, but a signature too short to slice is "Invalid signature" rather than
+    /// the emulated panic (the newer Relay's behaviour there is not known; the devnet never answers bad input with a 500).
+    /// </summary>
+    public string VerifyWithoutPanic(JsonNode data, long timestamp, string signature) =>
+        signature.Length < 2 ? throw RelayException.Validation("signature", "Invalid signature") : Verify(data, timestamp, signature);
+
     /// <summary>v2 (strict format): the signer, or null for the middleware's 401.</summary>
     public string? VerifyV2(JsonNode data, long timestamp, string signature)
     {

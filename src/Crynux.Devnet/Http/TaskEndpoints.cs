@@ -80,6 +80,14 @@ internal static class TaskEndpoints
             // The Relay would credit the creator here (relay-protocol §4.7); the devnet refuses instead.
             throw RelayException.Validation("task_fee", "Task fee must not be negative");
         }
+        if (relay.Options.Protocol >= 2026)
+        {
+            // The 2026 Relay rejects these before charging (the 2025 one panics on them); absent GPU fields mean none.
+            RequestFields.Require(("min_vram", minVram is not null), ("task_size", taskSize is not null));
+            requiredGpu ??= "";
+            normalizedGpu ??= "";
+            requiredGpuVram ??= 0;
+        }
         var checkpoints = new List<byte[]>();
         foreach (var file in fields.Form?.Files.GetFiles("checkpoint") ?? [])
         {

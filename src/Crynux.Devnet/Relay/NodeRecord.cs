@@ -4,8 +4,9 @@ namespace Crynux.Devnet.Relay;
 internal sealed class NodeRecord
 {
     public required string Address { get; init; }
-    public required string GpuName { get; init; }
-    public required ulong GpuVram { get; init; }
+    /// <summary>Settable: a node that re-joins with other cards (or toggles TP) changes its row.</summary>
+    public required string GpuName { get; set; }
+    public required ulong GpuVram { get; set; }
     public required string Version { get; init; }
 
     /// <summary>Lowercased on-disk model ids ("base:…"); "*" means every model (a devnet convenience).</summary>

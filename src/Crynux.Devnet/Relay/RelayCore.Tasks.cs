@@ -27,10 +27,24 @@ internal sealed partial class RelayCore
 {
     public TaskSnapshot CreateTask(NewTask input) => Commit(() =>
     {
+        if (_options.Protocol >= 2026 && CheckBaseModels(input) is { } failed)
+        {
+            // The 2026 single create: a permanent hub rejection is a validation error, a hub outage a retryable 500.
+            throw failed.Permanent ? RelayException.Validation("task_model_ids", failed.Error) : RelayException.Internal(failed.Error);
+        }
         if (_tasks.ContainsKey(input.Commitment))
         {
             throw RelayException.Validation("task_id_commitment", "Task already uploaded");
         }
+        return Insert(input);
+    });
+
+    private (bool Permanent, string Error)? CheckBaseModels(NewTask input) =>
+        _baseModels.Check(input.ModelIds, input.TaskType, id => _nodes.Values.Any(n => n.HasModel(id)));
+
+    /// <summary>Charges the creator and stores the task (Queued); the caller has checked the commitment is new.</summary>
+    private TaskSnapshot Insert(NewTask input)
+    {
         if (input.TaskType == TaskType.StableDiffusionFinetuneLora && input.Checkpoints.Count > 1)
         {
             throw RelayException.Validation("checkpoint", "More than one checkpoint file uploaded");
@@ -75,7 +89,7 @@ internal sealed partial class RelayCore
         _ledger.Move(task.Creator, LedgerKind.TaskPayment, -task.TaskFee, task.Commitment, Now);
         _matchRequested = true;
         return TaskSnapshot.From(task);
-    });
+    }
 
     /// <summary>GET by commitment: creator or selected node; records delivered_time for the node.</summary>
     public TaskSnapshot ReadTask(string commitment, string signer) => Commit(() =>

@@ -24,6 +24,11 @@ internal sealed partial class RelayCore
         task.SelectedNode = node.Address;
         task.StartTime = Now;
         task.Timeout = ExecutionTimeoutSeconds(task.EstimatedSeconds);
+        task.ExecutionGpu = node.GpuName;
+        task.ExecutionGpuVram = node.GpuVram;
+        task.EstimatedCompletionTime = task.TaskType == TaskType.StableDiffusionFinetuneLora
+            ? null
+            : Now + TimeSpan.FromSeconds(task.EstimatedSeconds);
         node.Status = NodeStatus.Busy;
         node.CurrentTask = task.Commitment;
         if (task.BaseModelId is { } model && !node.InUseModelIds.Contains(model))

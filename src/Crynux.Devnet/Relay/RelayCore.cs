@@ -20,6 +20,7 @@ internal sealed partial class RelayCore
     private readonly Queue<string> _samplingSeeds = new();
     private readonly List<NodeNotice> _pendingNotices = [];
     private readonly DevnetOptions _options;
+    private readonly Models.BaseModelCheck _baseModels;
     private readonly Random _random;
     private TaskCompletionSource _changed = NewSignal();
     private bool _matchRequested;
@@ -30,7 +31,12 @@ internal sealed partial class RelayCore
         Time = time;
         RelayAddress = relayAddress;
         _random = new Random(options.RandomSeed);
+        _baseModels = new Models.BaseModelCheck(options.Hub);
+        RefreshPrioritySnapshot();
     }
+
+    /// <summary>The 2026 base-model check's hub (models and availability), changeable at run time.</summary>
+    public Models.BaseModelCheck BaseModels => _baseModels;
 
     public TimeProvider Time { get; }
 

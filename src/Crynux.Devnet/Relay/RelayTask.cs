@@ -40,6 +40,13 @@ internal sealed class RelayTask
     public DateTimeOffset? ResultUploadedTime { get; set; }
     public DateTimeOffset? DeliveredTime { get; set; }
 
+    /// <summary>The selected node's gpu_name and gpu_vram copied when the task started; never changed afterwards.</summary>
+    public string ExecutionGpu { get; set; } = "";
+    public ulong ExecutionGpuVram { get; set; }
+
+    /// <summary>start_time + the predicted execution seconds (SD and LLM tasks, set at start).</summary>
+    public DateTimeOffset? EstimatedCompletionTime { get; set; }
+
     /// <summary>The revealed task id, written at validate time; not part of GET output.</summary>
     public string TaskId { get; set; } = "";
 

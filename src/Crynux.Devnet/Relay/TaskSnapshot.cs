@@ -33,6 +33,9 @@ public sealed record TaskSnapshot
     public DateTimeOffset? ResultUploadedTime { get; init; }
     public required string TaskId { get; init; }
     public required int ResultFileCount { get; init; }
+    public required string ExecutionGpu { get; init; }
+    public required ulong ExecutionGpuVram { get; init; }
+    public DateTimeOffset? EstimatedCompletionTime { get; init; }
 
     internal static TaskSnapshot From(RelayTask t) => new()
     {
@@ -43,7 +46,8 @@ public sealed record TaskSnapshot
         AbortReason = t.AbortReason, TaskError = t.TaskError, Score = t.Score, QosScore = t.QosScore,
         SelectedNode = t.SelectedNode, CreateTime = t.CreateTime, StartTime = t.StartTime,
         ScoreReadyTime = t.ScoreReadyTime, ValidatedTime = t.ValidatedTime, ResultUploadedTime = t.ResultUploadedTime,
-        TaskId = t.TaskId, ResultFileCount = t.ResultFiles.Count,
+        TaskId = t.TaskId, ResultFileCount = t.ResultFiles.Count, ExecutionGpu = t.ExecutionGpu,
+        ExecutionGpuVram = t.ExecutionGpuVram, EstimatedCompletionTime = t.EstimatedCompletionTime,
     };
 }
 

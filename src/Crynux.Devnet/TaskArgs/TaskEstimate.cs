@@ -10,6 +10,13 @@ namespace Crynux.Devnet.TaskArgs;
 /// </summary>
 internal static class TaskEstimate
 {
+    /// <summary>The estimator's coefficients, also served by /v2/models/{sd,llm}/execution-time.</summary>
+    public const double SdOverheadSeconds = 2;
+    public const double SdSecondsPerPixelStep = 1e-7;
+    public const double LlmConstantSeconds = 1;
+    public const double LlmSecondsPerInputToken = 0.001;
+    public const double LlmSecondsPerOutputToken = 0.02;
+
     public static double Seconds(TaskType type, JsonObject args)
     {
         if (args["quantize_bits"] is JsonValue bits && bits.GetValueKind() == JsonValueKind.Number
@@ -39,7 +46,7 @@ internal static class TaskEstimate
         {
             throw RelayException.Internal("sd pixel-step units overflow");
         }
-        return 2 + (units * 1e-7);
+        return SdOverheadSeconds + (units * SdSecondsPerPixelStep);
     }
 
     private static double LlmSeconds(JsonObject args)
@@ -68,7 +75,7 @@ internal static class TaskEstimate
             }
         }
         var maxNewTokens = Number(args["generation_config"] as JsonObject, "max_new_tokens", 256);
-        return 1 + (textBytes / 4 * 0.001) + ((double)maxNewTokens * 0.02);
+        return LlmConstantSeconds + (textBytes / 4 * LlmSecondsPerInputToken) + ((double)maxNewTokens * LlmSecondsPerOutputToken);
     }
 
     /// <summary>LLM image blocks must be standard base64 of a gif, jpeg, png or webp.</summary>
