@@ -55,7 +55,11 @@ public sealed class MetricsSeriesTests : IAsyncLifetime
         return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>"type name{label,keys}" for every sample of a crynux_bridge_ metric, with its family's # TYPE.</summary>
+    /// <summary>
+    /// "type name{label,keys}" for every sample of a crynux_bridge_ metric, with its family's # TYPE. A series without labels
+    /// is written "name{}" either way: the old renderer wrote gauges as "name value", OpenTelemetry writes "name{} value",
+    /// and Prometheus reads both as the same series.
+    /// </summary>
     private static HashSet<string> Series(string text)
     {
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
