@@ -48,14 +48,14 @@ public sealed class BridgeMetrics : IDisposable
     {
         var series = _series.GetOrAdd((name, labels), static key => new Series(key.Labels));
         Interlocked.Add(ref series.Total, value);
-        _counters.GetOrAdd(name, n => _meter.CreateCounter<long>(n, description: HelpOf(n))).Add(value, series.Tags);
+        _counters.GetOrAdd(name, static (n, meter) => meter.CreateCounter<long>(n, description: HelpOf(n)), _meter).Add(value, series.Tags);
     }
 
     public void Observe(string name, string labels, double seconds)
     {
         var series = _series.GetOrAdd((name, labels), static key => new Series(key.Labels));
-        _histograms.GetOrAdd(name, n => _meter.CreateHistogram(n, unit: "s", description: HelpOf(n),
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets })).Record(seconds, series.Tags);
+        _histograms.GetOrAdd(name, static (n, meter) => meter.CreateHistogram(n, unit: "s", description: HelpOf(n),
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets }), _meter).Record(seconds, series.Tags);
     }
 
     /// <summary>A gauge read at each collection; a second call with the same name replaces the reader.</summary>

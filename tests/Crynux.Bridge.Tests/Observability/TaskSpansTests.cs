@@ -54,7 +54,6 @@ public sealed class TaskSpansTests
         Assert.Contains(create.ParentSpanId, passIds);
         var stage = Assert.Single(spans, s => s.DisplayName == "task stage create");
         Assert.Contains(stage.ParentSpanId, passIds);
-        Assert.True(stage.Duration > TimeSpan.Zero);
         // The passes hang under the bridge's server span, whose parent is the client's span from the traceparent.
         var request = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/v1/chat/completions", StringComparison.Ordinal));
         Assert.Equal(clientSpan, request.ParentSpanId);
