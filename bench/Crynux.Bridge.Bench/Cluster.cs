@@ -245,11 +245,15 @@ internal sealed class Cluster : IDisposable
 
     public async Task<double> GaugeAsync(string name)
     {
+        // "name value" or, as OpenTelemetry's exporter writes a series without labels, "name{} value" (the same series).
         foreach (var line in (await MetricsAsync()).Split('\n'))
         {
-            if (line.StartsWith(name + " ", StringComparison.Ordinal))
+            foreach (var prefix in new[] { name + " ", name + "{} " })
             {
-                return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return double.Parse(line[prefix.Length..], CultureInfo.InvariantCulture);
+                }
             }
         }
         return double.NaN;

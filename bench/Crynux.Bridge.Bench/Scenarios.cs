@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace Crynux.Bridge.Bench;
 
-/// <summary>The five scenarios of issue 7. Each starts its own devnet and bridge processes and stops them at the end.</summary>
+/// <summary>The five scenarios of issue 7 and the CPU per task of issue 20. Each starts its own devnet and bridge processes and stops them at the end.</summary>
 internal sealed class Scenarios(BenchPaths paths, Plan plan, Report report)
 {
     private const double Mb = 1024 * 1024;
@@ -509,6 +509,58 @@ internal sealed class Scenarios(BenchPaths paths, Plan plan, Report report)
         var wall = clock.Elapsed.TotalSeconds;
         var list = latencies.ToList();
         return (list.Count / wall, Measure.Percentile(list, 0.5), Measure.Percentile(list, 0.99), errors, wall);
+    }
+
+    // ---------------------------------------------------------------- 6. CPU per task
+
+    /// <summary>
+    /// The bridge's process CPU seconds per completed chat at 1 (tasks one after another), 100 and 1,000 concurrent tasks,
+    /// counted from before the first request until the bridge drives no open task again (so the engine's work after the
+    /// answers, and its shared polling meanwhile, are included).
+    /// </summary>
+    public async Task CpuPerTaskAsync()
+    {
+        const string scenario = "6 CPU per task";
+        using var c = await Cluster.StartAsync(paths, new ClusterSpec { Nodes = 200 });
+        var acc = new Acc(report, scenario);
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => ChatAsync(c, $"cpu warm {i}", TimeSpan.FromSeconds(60))));
+        await c.WaitIdleAsync(TimeSpan.FromSeconds(30));
+        for (var r = 0; r < plan.Repeats; r++)
+        {
+            foreach (var n in plan.CpuConcurrency)
+            {
+                var before = Sample(c);
+                var clock = Stopwatch.StartNew();
+                ChatSample[] samples;
+                if (n == 1)
+                {
+                    var sequential = new List<ChatSample>();
+                    for (var i = 0; i < plan.CpuSequentialTasks; i++)
+                    {
+                        sequential.Add(await ChatAsync(c, $"cpu {r} 1 {i}", TimeSpan.FromSeconds(60)));
+                    }
+                    samples = [.. sequential];
+                }
+                else
+                {
+                    samples = await Task.WhenAll(Enumerable.Range(0, n).Select(i => ChatAsync(c, $"cpu {r} {n} {i}", TimeSpan.FromSeconds(180))));
+                }
+                var drained = await c.WaitIdleAsync(TimeSpan.FromSeconds(60));
+                var wall = clock.Elapsed.TotalSeconds;
+                var after = Sample(c);
+                var completed = samples.Count(s => s.Ok);
+                var label = n == 1 ? $"1 concurrent ({plan.CpuSequentialTasks} in a row)" : $"{n} concurrent";
+                var cpu = after.Bridge.CpuSeconds - before.Bridge.CpuSeconds;
+                acc.Add($"{label}: bridge CPU per completed task", completed > 0 ? cpu / completed * 1000 : double.NaN, "ms");
+                acc.Add($"{label}: errors", samples.Length - completed, "requests", "0", v => v == 0);
+                if (r == plan.Repeats - 1)
+                {
+                    report.Scaling.Add(new ScaleRow(scenario, $"{label} chats", wall, cpu, after.Bridge.PeakRssBytes / Mb,
+                        after.Devnet.CpuSeconds - before.Devnet.CpuSeconds, drained ? "until the bridge is idle" : "the bridge did not drain in 60 s"));
+                }
+            }
+        }
+        acc.Flush();
     }
 
     private static (ProcSample Bridge, ProcSample Devnet) Sample(Cluster c) => (c.Bridge.Sample(), c.Devnet.Sample());

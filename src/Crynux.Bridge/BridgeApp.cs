@@ -63,6 +63,7 @@ public static class BridgeApp
         services.AddSingleton(time);
         services.AddSingleton(db);
         services.AddSingleton(metrics);
+        services.AddBridgeObservability(options, metrics);
         services.AddSingleton(new EngineIdentity(instanceId));
         services.AddSingleton(new ResultFiles(options.DataDir.InferenceTasks));
         services.AddSingleton<TaskStore>();

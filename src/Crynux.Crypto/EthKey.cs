@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Digests;
-using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Math;
+using Native = Secp256k1Net.Secp256k1;
 
 namespace Crynux.Crypto;
 
@@ -11,19 +9,18 @@ public sealed class EthKey
     private readonly byte[] _publicKey;
     private readonly byte[] _compressedPublicKey;
 
-    private EthKey(BigInteger d)
+    private readonly byte[] _key32;
+
+    private EthKey(ReadOnlySpan<byte> key32)
     {
-        D = d;
-        var q = Secp256k1.MultiplyG(d);
-        PublicPoint = q;
-        _publicKey = Secp256k1.PublicKey64(q);
-        _compressedPublicKey = q.GetEncoded(true);
+        _key32 = key32.ToArray();
+        _publicKey = Native.CreatePublicKey(key32, compressed: false).AsSpan(1).ToArray();
+        _compressedPublicKey = Native.CreatePublicKey(key32, compressed: true);
         Address = EthAddress.FromPublicKey(_publicKey);
     }
 
-    internal BigInteger D { get; }
-
-    internal Org.BouncyCastle.Math.EC.ECPoint PublicPoint { get; }
+    /// <summary>The private key's 32 big-endian bytes (1 ≤ d &lt; n).</summary>
+    internal ReadOnlySpan<byte> Key32 => _key32;
 
     /// <summary>The EIP-55 checksummed address.</summary>
     public string Address { get; }
@@ -33,6 +30,8 @@ public sealed class EthKey
 
     /// <summary>The 33-byte compressed SEC1 public key.</summary>
     public byte[] CompressedPublicKey => (byte[])_compressedPublicKey.Clone();
+
+    internal ReadOnlySpan<byte> CompressedPublicKeySpan => _compressedPublicKey;
 
     /// <summary>Parses a private key: whitespace trimmed, optional 0x, exactly 64 hex digits, 1 ≤ d &lt; n.</summary>
     public static EthKey FromHex(string hex)
@@ -64,13 +63,12 @@ public sealed class EthKey
             throw new CryptoFormatException($"a private key has 32 bytes, not {key32.Length}");
         }
 
-        var d = Secp256k1.ToInteger(key32);
-        if (d.SignValue == 0 || d.CompareTo(Secp256k1.N) >= 0)
+        if (!Curve.IsScalar(key32))
         {
             throw new CryptoFormatException("the private key is out of range (it must be in 1 .. n-1)");
         }
 
-        return new EthKey(d);
+        return new EthKey(key32);
     }
 
     public static EthKey Generate()
@@ -79,10 +77,11 @@ public sealed class EthKey
         while (true)
         {
             RandomNumberGenerator.Fill(bytes);
-            var d = Secp256k1.ToInteger(bytes);
-            if (d.SignValue > 0 && d.CompareTo(Secp256k1.N) < 0)
+            if (Curve.IsScalar(bytes))
             {
-                return new EthKey(d);
+                var key = new EthKey(bytes);
+                CryptographicOperations.ZeroMemory(bytes);
+                return key;
             }
         }
     }
@@ -95,44 +94,16 @@ public sealed class EthKey
             throw new CryptoFormatException($"a signed hash has 32 bytes, not {hash32.Length}");
         }
 
-        var n = Secp256k1.N;
-        var e = Secp256k1.ToInteger(hash32);
-        var nonces = new HMacDsaKCalculator(new Sha256Digest()); // stateful: one per signature
-        nonces.Init(n, D, hash32.ToArray());
-        while (true)
-        {
-            var k = nonces.NextK();
-            var point = Secp256k1.MultiplyG(k);
-            var x = point.AffineXCoord.ToBigInteger();
-            var r = x.Mod(n);
-            if (r.SignValue == 0)
-            {
-                continue;
-            }
-
-            var s = k.ModInverse(n).Multiply(e.Add(r.Multiply(D))).Mod(n);
-            if (s.SignValue == 0)
-            {
-                continue;
-            }
-
-            var recoveryId = (point.AffineYCoord.TestBitZero() ? 1 : 0) | (x.CompareTo(n) >= 0 ? 2 : 0);
-            if (s.CompareTo(Secp256k1.HalfN) > 0)
-            {
-                s = n.Subtract(s);
-                recoveryId ^= 1;
-            }
-
-            var signature = new byte[65];
-            Org.BouncyCastle.Utilities.BigIntegers.AsUnsignedByteArray(r, signature, 0, 32);
-            Org.BouncyCastle.Utilities.BigIntegers.AsUnsignedByteArray(s, signature, 32, 32);
-            signature[64] = (byte)recoveryId;
-            return signature;
-        }
+        // libsecp256k1 signs in constant time with the RFC 6979 nonce, normalizes to low-S and adjusts the recovery id.
+        var (compact, recoveryId) = Native.SignRecoverable(hash32, _key32);
+        var signature = new byte[65];
+        compact.CopyTo(signature, 0);
+        signature[64] = recoveryId;
+        return signature;
     }
 
     /// <summary>"0x" + 64 hex digits. Only for writing a generated devnet key to its file.</summary>
-    public string ExportHex() => Hex.Encode(Secp256k1.ToBytes32(D));
+    public string ExportHex() => Hex.Encode(_key32);
 
     public override string ToString() => Address;
 }

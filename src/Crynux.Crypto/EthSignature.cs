@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
+using Native = Secp256k1Net.Secp256k1;
 
 namespace Crynux.Crypto;
 
@@ -10,29 +9,24 @@ public static class EthSignature
 {
     /// <summary>Recovers the 64-byte public key. v must be 0..3, or 27..30 when <paramref name="allowLegacyV"/> is set.</summary>
     public static byte[] RecoverPublicKey(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature65, bool allowLegacyV = false) =>
-        Secp256k1.PublicKey64(Recover(hash32, signature65, allowLegacyV));
+        Recover(hash32, signature65, allowLegacyV).AsSpan(1).ToArray();
 
     public static string RecoverAddress(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature65, bool allowLegacyV = false) =>
-        EthAddress.FromPublicKey(RecoverPublicKey(hash32, signature65, allowLegacyV));
+        EthAddress.FromPublicKey(Recover(hash32, signature65, allowLegacyV).AsSpan(1));
 
     /// <summary>Verifies r‖s over a 32-byte hash; false for high-S signatures, as go-ethereum's VerifySignature.</summary>
     public static bool Verify(ReadOnlySpan<byte> publicKey64, ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature64)
     {
         RequireLength(hash32, 32, "hash");
         RequireLength(signature64, 64, "signature without v");
-        var q = Secp256k1.DecodePublicKey(publicKey64);
-        var n = Secp256k1.N;
-        var r = Secp256k1.ToInteger(signature64[..32]);
-        var s = Secp256k1.ToInteger(signature64[32..]);
-        if (r.SignValue == 0 || r.CompareTo(n) >= 0 || s.SignValue == 0 || s.CompareTo(Secp256k1.HalfN) > 0)
+        var q = Curve.DecodePublicKey(publicKey64);
+        if (!Curve.IsScalar(signature64[..32]) || !Curve.IsScalar(signature64[32..]))
         {
             return false;
         }
 
-        var e = Secp256k1.ToInteger(hash32);
-        var w = s.ModInverse(n);
-        var point = ECAlgorithms.SumOfTwoMultiplies(Secp256k1.G, e.Multiply(w).Mod(n), q, r.Multiply(w).Mod(n)).Normalize();
-        return !point.IsInfinity && point.AffineXCoord.ToBigInteger().Mod(n).Equals(r);
+        // libsecp256k1's verification refuses high-S signatures, as go-ethereum's VerifySignature does.
+        return Native.Verify(signature64, hash32, q);
     }
 
     /// <summary>The EIP-191 personal_sign hash: keccak256("\x19Ethereum Signed Message:\n" + len + message).</summary>
@@ -45,7 +39,8 @@ public static class EthSignature
         return Keccak256.Hash(buffer);
     }
 
-    internal static ECPoint Recover(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature65, bool allowLegacyV)
+    /// <summary>The signer's 65-byte uncompressed SEC1 public key.</summary>
+    internal static byte[] Recover(ReadOnlySpan<byte> hash32, ReadOnlySpan<byte> signature65, bool allowLegacyV)
     {
         RequireLength(hash32, 32, "hash");
         RequireLength(signature65, 65, "signature");
@@ -60,28 +55,20 @@ public static class EthSignature
             throw new CryptoFormatException($"invalid recovery id v={signature65[64]}");
         }
 
-        var n = Secp256k1.N;
-        var r = Secp256k1.ToInteger(signature65[..32]);
-        var s = Secp256k1.ToInteger(signature65[32..64]);
-        if (r.SignValue == 0 || r.CompareTo(n) >= 0 || s.SignValue == 0 || s.CompareTo(n) >= 0)
+        if (!Curve.IsScalar(signature65[..32]) || !Curve.IsScalar(signature65[32..64]))
         {
             throw new CryptoFormatException("signature r or s is out of range");
         }
 
-        var x = (v & 2) != 0 ? r.Add(n) : r;
-        var rPoint = Secp256k1.LiftX(x, (v & 1) != 0)
-            ?? throw new CryptoFormatException("signature r is not the x of a curve point");
-        var e = Secp256k1.ToInteger(hash32);
-        var rInverse = r.ModInverse(n);
-        var u1 = e.Negate().Multiply(rInverse).Mod(n);
-        var u2 = s.Multiply(rInverse).Mod(n);
-        var q = ECAlgorithms.SumOfTwoMultiplies(Secp256k1.G, u1, rPoint, u2).Normalize();
-        if (q.IsInfinity)
+        try
         {
-            throw new CryptoFormatException("signature recovers to the point at infinity");
+            return Native.RecoverPublicKey(signature65[..64], (byte)v, hash32, compressed: false);
         }
-
-        return q;
+        catch (ArgumentException e)
+        {
+            // r (+ n for v ≥ 2) is not the x of a curve point, or the key would be the point at infinity.
+            throw new CryptoFormatException("the signature recovers to no public key", e);
+        }
     }
 
     private static void RequireLength(ReadOnlySpan<byte> value, int length, string what)

@@ -1,45 +1,31 @@
-using Crynux.Bridge.Data;
-using Crynux.Bridge.Engine;
 using Crynux.Bridge.Observability;
-using Crynux.Bridge.Relay;
-using Dapper;
+using Crynux.Bridge.Observability.Health;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>Health, readiness and Prometheus metrics for operators.</summary>
+/// <summary>Health (liveness), readiness (database, Relay, Redis) and the Prometheus scrape of the OpenTelemetry metrics.</summary>
 public static class OpsEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" })).WithTags("Operations").WithSummary("The process is up");
-        app.MapGet("/readyz", ReadyAsync).WithTags("Operations").WithSummary("The database and the Relay answer");
-        app.MapGet("/metrics", (BridgeMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithTags("Operations").WithSummary("Prometheus metrics");
+        app.MapGet("/readyz", ReadyAsync).WithTags("Operations").WithSummary("The database, the Relay and Redis (when configured) answer");
+        // OpenTelemetry's scrape middleware as the whole pipeline of a minimal endpoint, so /metrics stays in /openapi.json
+        // and in the route label of the HTTP counter.
+        var scrape = app.CreateApplicationBuilder().UseOpenTelemetryPrometheusScrapingEndpoint(_ => true).Build();
+        app.MapGet("/metrics", async (HttpContext context) =>
+        {
+            await scrape(context);
+            return Results.Empty;
+        }).WithTags("Operations").WithSummary("Prometheus metrics");
     }
 
-    private static async Task<IResult> ReadyAsync(Database db, RelayClient relay, CancellationToken ct)
+    private static async Task ReadyAsync(HttpContext context, HealthCheckService health)
     {
-        string? database = null;
-        string? relayError = null;
-        try
-        {
-            await using var connection = await db.OpenAsync(ct);
-            await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: ct));
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
-        {
-            database = e.Message;
-        }
-        try
-        {
-            await relay.SyncClockAsync(ct);
-        }
-        catch (RelayException e)
-        {
-            relayError = e.Message;
-        }
-        var ready = database is null && relayError is null;
-        return Results.Json(new { status = ready ? "ready" : "not_ready", database = database ?? "ok", relay = relayError ?? "ok" },
-            statusCode: ready ? 200 : 503);
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains(ObservabilityServices.ReadyTag), context.RequestAborted);
+        context.Response.StatusCode = report.Status == HealthStatus.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        await ReadinessResponse.WriteAsync(context, report);
     }
 }

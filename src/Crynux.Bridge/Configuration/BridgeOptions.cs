@@ -17,6 +17,7 @@ public sealed class BridgeOptions
     public ApiOptions Api { get; set; } = new();
     public RedisOptions Redis { get; set; } = new();
     public EngineOptions Engine { get; set; } = new();
+    public OtelOptions Otel { get; set; } = new();
 }
 
 public sealed class DbOptions
@@ -149,6 +150,14 @@ public sealed class RedisOptions
 {
     /// <summary>StackExchange.Redis configuration string; empty keeps rate limits in memory (per instance).</summary>
     public string Connection { get; set; } = "";
+}
+
+public sealed class OtelOptions
+{
+    /// <summary>OTLP collector endpoint for metrics and traces; empty exports nothing over OTLP (/metrics is always served).</summary>
+    public string Endpoint { get; set; } = "";
+    /// <summary>"grpc" (the endpoint is the collector's address) or "http/protobuf" (the endpoint is the base of /v1/metrics and /v1/traces).</summary>
+    public string Protocol { get; set; } = "grpc";
 }
 
 public sealed class EngineOptions

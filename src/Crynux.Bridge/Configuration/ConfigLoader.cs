@@ -139,6 +139,8 @@ public static class ConfigLoader
         Require(o.Api.ApiKeyLifetimeDays > 0, "api.api_key_lifetime_days", "must be greater than 0");
         Require(o.Api.DefaultRateLimit >= 0, "api.default_rate_limit", "must be 0 (unlimited) or more");
         Require(o.Api.PublicBaseUrl.Length == 0 || Uri.TryCreate(o.Api.PublicBaseUrl, UriKind.Absolute, out _), "api.public_base_url", "must be an absolute URL");
+        Require(o.Otel.Endpoint.Length == 0 || Uri.TryCreate(o.Otel.Endpoint, UriKind.Absolute, out _), "otel.endpoint", "must be an absolute URL");
+        Require(o.Otel.Protocol is "grpc" or "http/protobuf", "otel.protocol", "must be grpc or http/protobuf");
         Require(o.Engine.LeaseSeconds is >= 5 and <= 3600, "engine.lease_seconds", "must be between 5 and 3600");
         Require(o.Engine.Workers is >= 1 and <= 256, "engine.workers", "must be between 1 and 256");
         Require(o.Engine.RelayQueueLimit is >= 1 and <= 1_000_000, "engine.relay_queue_limit", "must be between 1 and 1000000");

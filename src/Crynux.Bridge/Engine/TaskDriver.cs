@@ -58,6 +58,7 @@ public sealed partial class TaskDriver
 
     public async Task DriveAsync(long clientTaskId, CancellationToken ct)
     {
+        using var pass = _metrics.Traces.Drive(clientTaskId);
         var task = await _store.GetClientTaskAsync(clientTaskId, ct);
         if (task is null || task.IsOpen == 0 || task.LeaseOwner != _instanceId)
         {
@@ -138,6 +139,7 @@ public sealed partial class TaskDriver
     /// <summary>The client task is done here (finished, or not ours): drop its in-memory state and its Relay-queue places.</summary>
     private void Forget(long clientTaskId)
     {
+        _metrics.Traces.Forget(clientTaskId);
         _open.RemoveClientTask(clientTaskId);
         _gate.ReleaseClientTask(clientTaskId).ForEach(next => Schedule(next, TimeSpan.Zero));
     }

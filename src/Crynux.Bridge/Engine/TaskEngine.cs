@@ -20,6 +20,7 @@ public sealed class TaskEngine : BackgroundService
     private const int EventBatch = 500;
 
     private readonly TaskDriver _driver;
+    private readonly TaskTraces _traces;
     private readonly TaskStore _store;
     private readonly RelayClient _relay;
     private readonly OpenTasks _open;
@@ -41,6 +42,7 @@ public sealed class TaskEngine : BackgroundService
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(metrics);
         _driver = driver;
+        _traces = metrics.Traces;
         _store = store;
         _relay = relay;
         _open = open;
@@ -66,6 +68,7 @@ public sealed class TaskEngine : BackgroundService
     public void Accept(long clientTaskId, IEnumerable<string> commitments)
     {
         ArgumentNullException.ThrowIfNull(commitments);
+        _traces.Admitted(clientTaskId); // still on the admitting request: its span becomes the task's parent
         foreach (var commitment in commitments)
         {
             _open.Add(commitment, clientTaskId, NowMs);

@@ -1,21 +1,23 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 
 namespace Crynux.Bridge.Observability;
 
 /// <summary>
-/// The bridge's Prometheus metrics: counters and histograms keyed by label values, rendered as the text exposition format.
-/// Small and lock-free on the hot path; labels are from small fixed sets (routes, statuses, stages).
+/// The bridge's metrics as System.Diagnostics.Metrics instruments on one <see cref="Meter"/> per bridge (OpenTelemetry
+/// exports them: Prometheus text at /metrics, OTLP when configured). The methods keep the series names and Prometheus-style
+/// label strings the code base has always passed, so that dashboards and call sites stay as they were; a label string is
+/// parsed once and its tags cached, so the hot path is a dictionary lookup and an instrument add.
 /// </summary>
-public sealed class BridgeMetrics
+public sealed class BridgeMetrics : IDisposable
 {
+    /// <summary>The meter's name; every bridge in a process uses it, and each exports only its own meter's instruments.</summary>
+    public const string MeterName = "Crynux.Bridge";
+
     private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
-    private readonly ConcurrentDictionary<(string Name, string Labels), Counter> _counters = new();
-    private readonly ConcurrentDictionary<(string Name, string Labels), Histogram> _histograms = new();
-    private readonly ConcurrentDictionary<string, Func<double>> _gauges = new();
-    private readonly Dictionary<string, string> _help = new()
+    private static readonly Dictionary<string, string> Help = new(StringComparer.Ordinal)
     {
         ["crynux_bridge_http_requests_total"] = "HTTP requests answered, by route and status code.",
         ["crynux_bridge_relay_requests_total"] = "Requests sent to the Relay, by endpoint and outcome.",
@@ -30,97 +32,84 @@ public sealed class BridgeMetrics
         ["crynux_bridge_relay_queue_waiting"] = "Client tasks waiting in the bridge for a place in the Relay's queue.",
     };
 
-    public void Count(string name, string labels, long value = 1) => _counters.GetOrAdd((name, labels), _ => new Counter()).Add(value);
+    private readonly Meter _meter = new(MeterName);
+    private readonly ConcurrentDictionary<string, Counter<long>> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Histogram<double>> _histograms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, string Labels), Series> _series = new();
+    private readonly ConcurrentDictionary<string, Func<double>> _gauges = new(StringComparer.Ordinal);
 
-    public void Observe(string name, string labels, double seconds) => _histograms.GetOrAdd((name, labels), _ => new Histogram()).Observe(seconds);
+    /// <summary>The meter this bridge's exporters listen to (other bridges in the same process have their own).</summary>
+    public Meter Meter => _meter;
 
-    public void Gauge(string name, Func<double> read) => _gauges[name] = read;
+    /// <summary>This bridge's task spans (kept here because the engine already holds the metrics).</summary>
+    public TaskTraces Traces { get; } = new();
 
-    public long CounterValue(string name, string labels) => _counters.TryGetValue((name, labels), out var c) ? c.Value : 0;
+    public void Count(string name, string labels, long value = 1)
+    {
+        var series = _series.GetOrAdd((name, labels), static key => new Series(key.Labels));
+        Interlocked.Add(ref series.Total, value);
+        _counters.GetOrAdd(name, static (n, meter) => meter.CreateCounter<long>(n, description: HelpOf(n)), _meter).Add(value, series.Tags);
+    }
+
+    public void Observe(string name, string labels, double seconds)
+    {
+        var series = _series.GetOrAdd((name, labels), static key => new Series(key.Labels));
+        _histograms.GetOrAdd(name, static (n, meter) => meter.CreateHistogram(n, unit: "s", description: HelpOf(n),
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets }), _meter).Record(seconds, series.Tags);
+    }
+
+    /// <summary>A gauge read at each collection; a second call with the same name replaces the reader.</summary>
+    public void Gauge(string name, Func<double> read)
+    {
+        if (_gauges.TryAdd(name, read))
+        {
+            _meter.CreateObservableGauge(name, () => _gauges[name](), description: HelpOf(name));
+        }
+        else
+        {
+            _gauges[name] = read;
+        }
+    }
+
+    public long CounterValue(string name, string labels) => _series.TryGetValue((name, labels), out var s) ? Interlocked.Read(ref s.Total) : 0;
 
     public void RelayRequest(string endpoint, string outcome) =>
         Count("crynux_bridge_relay_requests_total", $"endpoint=\"{endpoint}\",outcome=\"{outcome}\"");
 
-    public void Stage(string stage, TimeSpan latency) =>
+    /// <summary>Records a stage's latency, and a span covering it under the current task span (see <see cref="TaskTraces"/>).</summary>
+    public void Stage(string stage, TimeSpan latency)
+    {
         Observe("crynux_bridge_task_stage_seconds", $"stage=\"{stage}\"", latency.TotalSeconds);
-
-    public string Render()
-    {
-        var text = new StringBuilder();
-        foreach (var group in _counters.GroupBy(c => c.Key.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            Header(text, group.Key, "counter");
-            foreach (var (key, counter) in group.OrderBy(c => c.Key.Labels, StringComparer.Ordinal))
-            {
-                text.Append(key.Name).Append('{').Append(key.Labels).Append("} ").Append(counter.Value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-            }
-        }
-        foreach (var group in _histograms.GroupBy(h => h.Key.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            Header(text, group.Key, "histogram");
-            foreach (var (key, histogram) in group.OrderBy(h => h.Key.Labels, StringComparer.Ordinal))
-            {
-                histogram.Render(text, key.Name, key.Labels);
-            }
-        }
-        foreach (var (name, read) in _gauges.OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            Header(text, name, "gauge");
-            text.Append(name).Append(' ').Append(read().ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-        return text.ToString();
+        TaskTraces.Stage(stage, latency);
     }
 
-    private void Header(StringBuilder text, string name, string type)
+    public void Dispose() => _meter.Dispose();
+
+    private static string? HelpOf(string name) => Help.GetValueOrDefault(name);
+
+    /// <summary>One label set: its tags, parsed once from <c>key="value",…</c>, and a running total for <see cref="CounterValue"/>.</summary>
+    private sealed class Series(string labels)
     {
-        if (_help.TryGetValue(name, out var help))
+        public long Total;
+
+        public TagList Tags { get; } = Parse(labels);
+
+        private static TagList Parse(string labels)
         {
-            text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        }
-        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-    }
-
-    private sealed class Counter
-    {
-        private long _value;
-
-        public long Value => Interlocked.Read(ref _value);
-
-        public void Add(long value) => Interlocked.Add(ref _value, value);
-    }
-
-    private sealed class Histogram
-    {
-        private readonly long[] _buckets = new long[LatencyBuckets.Length];
-        private long _count;
-        private long _sumMicros;
-
-        public void Observe(double seconds)
-        {
-            for (var i = 0; i < LatencyBuckets.Length; i++)
+            var tags = new TagList();
+            var rest = labels.AsSpan();
+            while (rest.Length > 0)
             {
-                if (seconds <= LatencyBuckets[i])
+                var equals = rest.IndexOf("=\"", StringComparison.Ordinal);
+                var close = rest[(equals + 2)..].IndexOf('"') + equals + 2;
+                if (equals <= 0 || close < equals + 2)
                 {
-                    Interlocked.Increment(ref _buckets[i]);
+                    throw new ArgumentException($"labels must read key=\"value\",…, not {labels}", nameof(labels));
                 }
+                tags.Add(rest[..equals].ToString(), rest[(equals + 2)..close].ToString());
+                rest = rest[(close + 1)..].TrimStart(',');
             }
-            Interlocked.Increment(ref _count);
-            Interlocked.Add(ref _sumMicros, (long)(seconds * 1_000_000));
-        }
-
-        public void Render(StringBuilder text, string name, string labels)
-        {
-            var prefix = labels.Length > 0 ? labels + "," : "";
-            for (var i = 0; i < LatencyBuckets.Length; i++)
-            {
-                text.Append(name).Append("_bucket{").Append(prefix).Append("le=\"").Append(LatencyBuckets[i].ToString(CultureInfo.InvariantCulture))
-                    .Append("\"} ").Append(Interlocked.Read(ref _buckets[i]).ToString(CultureInfo.InvariantCulture)).Append('\n');
-            }
-            var count = Interlocked.Read(ref _count).ToString(CultureInfo.InvariantCulture);
-            text.Append(name).Append("_bucket{").Append(prefix).Append("le=\"+Inf\"} ").Append(count).Append('\n');
-            text.Append(name).Append("_sum{").Append(labels).Append("} ")
-                .Append((Interlocked.Read(ref _sumMicros) / 1_000_000.0).ToString(CultureInfo.InvariantCulture)).Append('\n');
-            text.Append(name).Append("_count{").Append(labels).Append("} ").Append(count).Append('\n');
+            return tags;
         }
     }
 }

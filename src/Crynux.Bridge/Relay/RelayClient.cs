@@ -185,7 +185,22 @@ public sealed class RelayClient
         };
     }
 
+    /// <summary>One Relay call (all its attempts) as one client span, a child of whatever task pass or request is current.</summary>
     private async Task<T> SendAsync<T>(string endpoint, Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct)
+    {
+        using var span = BridgeTelemetry.StartRelayCall(endpoint);
+        try
+        {
+            return await SendAttemptsAsync(endpoint, build, read, ct);
+        }
+        catch (Exception e) when (span is not null)
+        {
+            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    private async Task<T> SendAttemptsAsync<T>(string endpoint, Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -1,3 +1,4 @@
+using Crynux.Crypto;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
@@ -5,10 +6,10 @@ using Org.BouncyCastle.Math.EC;
 using Org.BouncyCastle.Math.EC.Multiplier;
 using Org.BouncyCastle.Utilities;
 
-namespace Crynux.Crypto;
+namespace Crynux.Crypto.Bench.Legacy;
 
 /// <summary>Shared curve parameters and point helpers. The parameters are immutable, so they are shared statically.</summary>
-internal static class Secp256k1
+internal static class LegacySecp256k1
 {
     private static readonly X9ECParameters Parameters = CustomNamedCurves.GetByName("secp256k1");
     private static readonly FixedPointCombMultiplier GeneratorMultiplier = new();
