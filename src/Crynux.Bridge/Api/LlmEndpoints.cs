@@ -41,8 +41,7 @@ public static class LlmEndpoints
         {
             http.Response.Headers["x-crynux-ignored-parameters"] = string.Join(',', request.IgnoredParameters);
         }
-        var args = TaskArgsModel.WithModel(request, model).TaskArgs;
-        var spec = new TaskSpec(TaskType.Llm, args, [$"base:{model}"], (long)request.MinVram, "", 0, 1, rt.Options.Task.DefaultTaskVersion,
+        var spec = new TaskSpec(TaskType.Llm, request.TaskArgs, [$"base:{model}"], (long)request.MinVram, "", 0, 1, rt.Options.Task.DefaultTaskVersion,
             Fees.CnxToWei(rt.Options.Task.DefaultLlmTaskFeeCnx));
         var meta = request.HasTools ? "tools" : null;
         var task = await rt.Runs.AdmitAsync(http, key, chat ? ClientTaskKind.Chat : ClientTaskKind.Completion, spec, meta);

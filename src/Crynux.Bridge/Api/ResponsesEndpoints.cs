@@ -63,7 +63,7 @@ public static class ResponsesEndpoints
         {
             http.Response.Headers["x-crynux-ignored-parameters"] = string.Join(',', chat.IgnoredParameters);
         }
-        var spec = new TaskSpec(TaskType.Llm, TaskArgsModel.WithModel(chat, model).TaskArgs, [$"base:{model}"], (long)chat.MinVram, "", 0, 1, llm.Options.Task.DefaultTaskVersion,
+        var spec = new TaskSpec(TaskType.Llm, chat.TaskArgs, [$"base:{model}"], (long)chat.MinVram, "", 0, 1, llm.Options.Task.DefaultTaskVersion,
             Fees.CnxToWei(llm.Options.Task.DefaultLlmTaskFeeCnx));
         var task = await llm.Runs.AdmitAsync(http, key, ClientTaskKind.Chat, spec, chat.HasTools ? "tools" : null);
         var response = new Exchange(rt, key, task, request, "resp_" + task.PublicId, task.CreatedAt / 1000);
