@@ -459,7 +459,11 @@ internal sealed class Scenarios(BenchPaths paths, Plan plan, Report report)
             {
                 return new StreamSample(false, "error frame", maxGap, headersMs, firstByteMs);
             }
-            return all.Contains(responses ? "event: response.completed" : "data: [DONE]", StringComparison.Ordinal)
+            // A response cut at max_output_tokens ends with response.incomplete.
+            var ended = responses
+                ? all.Contains("event: response.completed", StringComparison.Ordinal) || all.Contains("event: response.incomplete", StringComparison.Ordinal)
+                : all.Contains("data: [DONE]", StringComparison.Ordinal);
+            return ended
                 ? new StreamSample(true, null, maxGap, headersMs, firstByteMs)
                 : new StreamSample(false, "stream ended without its last event", maxGap, headersMs, firstByteMs);
         }

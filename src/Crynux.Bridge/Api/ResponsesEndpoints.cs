@@ -137,7 +137,7 @@ public static class ResponsesEndpoints
         {
             throw NotFound("response_id", id);
         }
-        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["id"] = id, ["object"] = "response.deleted", ["deleted"] = true }), "application/json");
+        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["id"] = id, ["object"] = "response", ["deleted"] = true }), "application/json");
     }
 
     /// <summary>The stored conversation of a finished response of this key; another key's response is as unknown as none.</summary>

@@ -223,7 +223,7 @@ public static partial class ResponsesRequestParser
         return null;
     }
 
-    /// <summary>The Response object's copy of the request's settings, with OpenAI's defaults where the request gave none.</summary>
+    /// <summary>The Response object's copy of the request's settings, with OpenAI's defaults where they describe what happens.</summary>
     private static JsonObject Echo(JsonElement body, JsonNode? instructions, JsonNode? tools)
     {
         JsonNode? Field(string name) => JsonChecks.Has(body, name, out var e) ? JsonNode.Parse(e.GetRawText()) : null;
@@ -235,10 +235,11 @@ public static partial class ResponsesRequestParser
             ["parallel_tool_calls"] = Field("parallel_tool_calls") ?? true,
             ["previous_response_id"] = Field("previous_response_id"),
             ["store"] = Field("store") ?? true,
-            ["temperature"] = Field("temperature") ?? 1.0,
+            // null when not given: the node then decodes greedily, which OpenAI's default of 1 would misdescribe.
+            ["temperature"] = Field("temperature"),
             ["tool_choice"] = Field("tool_choice") ?? "auto",
             ["tools"] = tools ?? new JsonArray(),
-            ["top_p"] = Field("top_p") ?? 1.0,
+            ["top_p"] = Field("top_p"),
         };
     }
 

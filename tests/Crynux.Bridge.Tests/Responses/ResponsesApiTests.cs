@@ -110,6 +110,21 @@ public sealed class ResponsesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_response_cut_at_max_output_tokens_is_incomplete_plain_and_streamed()
+    {
+        using var plain = await _bridge.PostAsync("v1/responses", new { model = Model, input = "Once upon a time", max_output_tokens = 12 });
+        var json = await TestBridge.JsonAsync(plain);
+        Assert.Equal("incomplete", json.GetProperty("status").GetString());
+        Assert.Equal("max_output_tokens", json.GetProperty("incomplete_details").GetProperty("reason").GetString());
+        Assert.Equal(12, OutputText(json).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        using var streamed = await _bridge.PostAsync("v1/responses", new { model = Model, input = "Once upon a time", max_output_tokens = 12, stream = true });
+        var events = Events(await streamed.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("response.incomplete", events[^1].Type);
+        Assert.Equal(OutputText(json), OutputText(events[^1].Data.GetProperty("response")));
+    }
+
+    [Fact]
     public async Task A_function_tool_round_trip_continues_with_previous_response_id()
     {
         using var first = await _bridge.PostAsync("v1/responses", new
