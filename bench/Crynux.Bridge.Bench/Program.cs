@@ -6,12 +6,12 @@ using System.Text;
 using Crynux.Bridge.Bench;
 
 // Load generator and scenarios for the bridge (issue 7): the devnet and the bridge run as separate processes on loopback.
-//   dotnet run -c Release --project bench/Crynux.Bridge.Bench -- [--quick] [--only latency,relay,holding,admission]
+//   dotnet run -c Release --project bench/Crynux.Bridge.Bench -- [--quick] [--only latency,relay,holding,keepalive,admission]
 //                                                                [--artifacts DIR] [--out FILE] [--keep] [--hold N] [--streams N,M]
 if (args.Contains("--help"))
 {
     Console.WriteLine("""
-        Crynux.Bridge.Bench [--quick] [--only latency,relay,holding,admission] [--artifacts DIR] [--out FILE] [--keep]
+        Crynux.Bridge.Bench [--quick] [--only latency,relay,holding,keepalive,admission] [--artifacts DIR] [--out FILE] [--keep]
           --quick      small sizes, one repeat (a smoke run under two minutes); prints the table, writes only with --out
           --only       run these scenarios only
           --artifacts  artifacts root holding bin/Crynux.Devnet/release and bin/Crynux.Bridge/release (default: the one this runs from)
@@ -88,6 +88,10 @@ if (Runs("relay"))
 if (Runs("holding"))
 {
     await Run("holding power", scenarios.HoldingAsync);
+}
+if (Runs("keepalive"))
+{
+    await Run("first byte and keep-alive", scenarios.KeepAliveAsync);
 }
 if (Runs("admission"))
 {

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Crynux.Bridge.Bench;
 
 /// <summary>The five scenarios of issue 7. Each starts its own devnet and bridge processes and stops them at the end.</summary>
-internal sealed class Scenarios(BenchPaths paths, Plan plan, Report report)
+internal sealed partial class Scenarios(BenchPaths paths, Plan plan, Report report)
 {
     private const double Mb = 1024 * 1024;
 

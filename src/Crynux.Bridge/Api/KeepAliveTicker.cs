@@ -37,7 +37,8 @@ internal sealed class KeepAliveTicker(TimeProvider time, TimeSpan period)
 
     private void Tick()
     {
-        foreach (var stream in _streams.Values)
+        // Enumerating the dictionary itself takes no lock (Values would lock every bucket and copy).
+        foreach (var (_, stream) in _streams)
         {
             stream.Beat();
         }

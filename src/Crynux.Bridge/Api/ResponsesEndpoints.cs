@@ -66,16 +66,17 @@ public static class ResponsesEndpoints
         var spec = new TaskSpec(TaskType.Llm, chat.TaskArgs, [$"base:{model}"], (long)chat.MinVram, "", 0, 1, llm.Options.Task.DefaultTaskVersion,
             Fees.CnxToWei(llm.Options.Task.DefaultLlmTaskFeeCnx));
         var task = await llm.Runs.AdmitAsync(http, key, ClientTaskKind.Chat, spec, chat.HasTools ? "tools" : null);
+        var replayed = http.Response.Headers.ContainsKey("Idempotent-Replayed");
         var response = new Exchange(rt, key, task, request, "resp_" + task.PublicId, task.CreatedAt / 1000);
-        await response.SaveStartAsync(http.RequestAborted);
         if (!chat.Stream)
         {
+            await response.SaveStartAsync(replayed, http.RequestAborted);
             var (status, final) = await response.FinishAsync();
             return status == "failed"
                 ? throw new ProblemException(response.FailureProblem!)
                 : Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(final, JsonOptions), "application/json");
         }
-        await StreamAsync(http, rt, response);
+        await StreamAsync(http, rt, response, replayed);
         return Results.Empty;
     }
 
@@ -84,7 +85,7 @@ public static class ResponsesEndpoints
     /// from the shared ticker while the network works, then the output events and response.completed; a failure is
     /// response.failed. The response is stored (when asked) even if the client has gone.
     /// </summary>
-    private static async Task StreamAsync(HttpContext http, ResponsesRuntime rt, Exchange exchange)
+    private static async Task StreamAsync(HttpContext http, ResponsesRuntime rt, Exchange exchange, bool replayed)
     {
         var response = http.Response;
         response.StatusCode = 200;
@@ -94,6 +95,8 @@ public static class ResponsesEndpoints
         var ct = http.RequestAborted;
         var events = new ResponseEvents();
         var connected = await WriteEventsAsync(response, events.Opening(exchange.Started), ct);
+        // Stored after the first bytes left: the client hears at once, and nothing can ask for the id before it has it.
+        await exchange.SaveStartAsync(replayed, rt.Stopping);
         (string Status, JsonObject Final) outcome;
         await using (rt.Llm.KeepAlive.Subscribe(response.Body, ct))
         {
@@ -168,10 +171,10 @@ public static class ResponsesEndpoints
 
         public Problem? FailureProblem { get; private set; }
 
-        public async Task SaveStartAsync(CancellationToken ct)
+        public async Task SaveStartAsync(bool replayed, CancellationToken ct)
         {
             // An Idempotency-Key replay returns the same task, so the same response id: it is stored once.
-            if (!request.Store || await rt.Store.GetByTaskAsync(key.Id, task.Id, ct) is not null)
+            if (!request.Store || (replayed && await rt.Store.GetByTaskAsync(key.Id, task.Id, ct) is not null))
             {
                 return;
             }

@@ -154,6 +154,20 @@ public sealed class ResponsesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_idempotency_key_replay_answers_the_same_stored_response()
+    {
+        var headers = new Dictionary<string, string> { ["Idempotency-Key"] = "responses-replay-1" };
+        using var first = await _bridge.PostAsync("v1/responses", new { model = Model, input = "Hello" }, headers: headers);
+        using var second = await _bridge.PostAsync("v1/responses", new { model = Model, input = "Hello" }, headers: headers);
+        var (a, b) = (await TestBridge.JsonAsync(first), await TestBridge.JsonAsync(second));
+        Assert.Equal(a.GetProperty("id").GetString(), b.GetProperty("id").GetString());
+        Assert.Equal(OutputText(a), OutputText(b));
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        using var read = await SendAsync(_bridge, HttpMethod.Get, "v1/responses/" + a.GetProperty("id").GetString());
+        Assert.Equal("completed", (await TestBridge.JsonAsync(read)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_streamed_function_call_sends_argument_events()
     {
         using var streamed = await _bridge.PostAsync("v1/responses", new { model = Model, input = "Use get_weather for Rome", tools = new[] { WeatherTool }, stream = true });
