@@ -16,7 +16,8 @@ if (args.Contains("--help"))
           --only       run these scenarios only
           --artifacts  artifacts root holding bin/Crynux.Devnet/release and bin/Crynux.Bridge/release (default: the one this runs from)
           --out        write the markdown here (default without --quick: docs/benchmarks.md, bridge section)
-          --streams N,M  the holding scenario's stream counts (default 100,1000; quick 100)
+          --streams N,M  the holding and keepalive scenarios' stream counts (default 100,1000; quick 100)
+          --keep-alive S the keepalive scenario's api.keep_alive_seconds (default 1)
           --keep       keep the work directory (logs, databases) under /tmp
           --hold N [--hold-seconds S]  start a devnet and a bridge with N tasks in flight and keep them S s (60) for a profiler
         """);
@@ -24,6 +25,10 @@ if (args.Contains("--help"))
 }
 var quick = args.Contains("--quick");
 var plan = quick ? Plan.QuickPlan : Plan.FullPlan;
+if (Arg("--keep-alive") is { } keepAlive)
+{
+    plan = plan with { KeepAliveSeconds = int.Parse(keepAlive, CultureInfo.InvariantCulture) };
+}
 if (Arg("--streams") is { } streams)
 {
     plan = plan with { HoldStreams = [.. streams.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] };
