@@ -23,23 +23,20 @@ internal sealed partial class Scenarios
             var window = new GapWindow();
             var held = Enumerable.Range(0, m).Select(i => IdleStreamAsync(c, false, gate, opened, window, stop.Token)).ToList();
             await Task.Run(() => opened.Wait(stop.Token), stop.Token);
-            using var probesOpened = new CountdownEvent(FirstByteProbes);
-            var probes = new List<Task<IdleSample>>();
-            for (var i = 0; i < FirstByteProbes; i++)
-            {
-                probes.Add(IdleStreamAsync(c, i % 2 == 1, gate, probesOpened, null, stop.Token));
-                await Task.Delay(20, stop.Token);
-            }
-            await Task.Run(() => probesOpened.Wait(stop.Token), stop.Token);
+            var probes = await ProbeAsync(c, gate, stop.Token);
             // Gaps count from here: every stream has had its first chunk; 2 s to settle after the burst.
             await Task.Delay(TimeSpan.FromSeconds(2), stop.Token);
             window.Open();
             // At least three periods (the gap is read between frames inside the window).
             await Task.Delay(TimeSpan.FromSeconds(Math.Max(plan.Quick ? 4 : 15, 3 * period + 1)), stop.Token);
             window.Close();
+            // Again once the engine has settled (the burst's Relay tasks created, the rest waiting in the database): the
+            // usual state of many streams on long tasks.
+            var settledProbes = await ProbeAsync(c, gate, stop.Token);
             await stop.CancelAsync();
             var samples = await Task.WhenAll(held);
             var probed = await Task.WhenAll(probes);
+            var settled = await Task.WhenAll(settledProbes);
 
             var label = $"{m} idle streams, keep-alive {period} s";
             var first = samples.Where(s => !double.IsNaN(s.FirstByteMs)).Select(s => s.FirstByteMs).ToList();
@@ -50,6 +47,10 @@ internal sealed partial class Scenarios
             report.Add(scenario, $"{label}: first SSE byte p50, new chat/responses streams while {m} are open", [Measure.Percentile(probeFirst, 0.5)], "ms");
             report.Add(scenario, $"{label}: first SSE byte p99, new chat/responses streams while {m} are open", [Measure.Percentile(probeFirst, 0.99)], "ms",
                 "≤ 100 ms", v => AtMost(100, v));
+            var settledFirst = settled.Where(s => !double.IsNaN(s.FirstByteMs)).Select(s => s.FirstByteMs).ToList();
+            report.Add(scenario, $"{label}: first SSE byte p50, new streams while {m} are open, engine settled", [Measure.Percentile(settledFirst, 0.5)], "ms");
+            report.Add(scenario, $"{label}: first SSE byte p99, new streams while {m} are open, engine settled", [Measure.Percentile(settledFirst, 0.99)], "ms",
+                "≤ 100 ms", v => AtMost(100, v));
             var gaps = samples.Select(s => s.MaxGapMs).Where(g => g > 0).ToList();
             report.Add(scenario, $"{label}: streams with frames in the window", [gaps.Count], "streams", $"{m}", v => v >= m);
             report.Add(scenario, $"{label}: largest gap in the window (any stream)", [gaps.Count == 0 ? double.NaN : gaps.Max()], "ms");
@@ -57,11 +58,25 @@ internal sealed partial class Scenarios
             report.Add(scenario, $"{label}: largest gap ÷ period", [gaps.Count == 0 ? double.NaN : gaps.Max() / (period * 1000.0)], "×", "≤ 1.2",
                 v => AtMost(1.2, v));
             report.Add(scenario, $"{label}: bridge peak RSS", [c.Bridge.Sample().PeakRssBytes / Mb], "MB");
-            foreach (var error in samples.Concat(probed).Where(s => s.Error is not null).GroupBy(s => s.Error).OrderByDescending(g => g.Count()).Take(3))
+            foreach (var error in samples.Concat(probed).Concat(settled).Where(s => s.Error is not null).GroupBy(s => s.Error).OrderByDescending(g => g.Count()).Take(3))
             {
                 report.Notes.Add($"Keep-alive {m}: {error.Count()} × {error.Key}");
             }
         }
+    }
+
+    /// <summary>New streams (chat and responses in turn, one every 20 ms), returned once each has its first byte.</summary>
+    private static async Task<List<Task<IdleSample>>> ProbeAsync(Cluster c, SemaphoreSlim gate, CancellationToken stop)
+    {
+        using var opened = new CountdownEvent(FirstByteProbes);
+        var probes = new List<Task<IdleSample>>();
+        for (var i = 0; i < FirstByteProbes; i++)
+        {
+            probes.Add(IdleStreamAsync(c, i % 2 == 1, gate, opened, null, stop));
+            await Task.Delay(20, stop);
+        }
+        await Task.Run(() => opened.Wait(stop), stop);
+        return probes;
     }
 
     private sealed record IdleSample(double FirstByteMs, double MaxGapMs, string? Error);
