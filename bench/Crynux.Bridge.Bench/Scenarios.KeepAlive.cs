@@ -5,8 +5,9 @@ namespace Crynux.Bridge.Bench;
 /// <summary>
 /// 3b. Streams that answer at once and keep-alives from one shared ticker: N chat streams wait on a network whose few
 /// nodes take minutes, so every stream stays idle; the time to the first SSE byte (the burst, then new streams while N are
-/// open) and, over a window after all are open, the largest gap between a stream's frames against the keep-alive period.
-/// The streams are then dropped (their tasks stay queued; the cluster is torn down).
+/// open, once right after the burst and once when the engine has settled) and, over a window after all are open, the
+/// largest gap between a stream's frames against the keep-alive period. The streams are then dropped (their tasks stay
+/// queued; the cluster is torn down).
 /// </summary>
 internal sealed partial class Scenarios
 {
