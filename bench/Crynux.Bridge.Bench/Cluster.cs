@@ -184,6 +184,9 @@ internal sealed class Cluster : IDisposable
             ["stream"] = stream,
         }.ToJsonString();
 
+    public static string ResponsesBody(string content) =>
+        new JsonObject { ["model"] = Model, ["input"] = content, ["max_output_tokens"] = 16, ["stream"] = true }.ToJsonString();
+
     public static string RawTaskBody(string content) =>
         new JsonObject
         {

@@ -27,6 +27,9 @@ internal sealed record Plan
     public required int[] CpuConcurrency { get; init; }
     public required int CpuSequentialTasks { get; init; }
 
+    /// <summary>api.keep_alive_seconds in the keepalive scenario (short, so that a run sees many periods).</summary>
+    public int KeepAliveSeconds { get; init; } = 1;
+
     public static Plan QuickPlan { get; } = new()
     {
         Quick = true, Repeats = 1, SequentialN = 10, ConcurrentN = [10], PollIntervalsMs = [200], RelayTasks = 5, LongDelayMs = 2000,

@@ -6,17 +6,18 @@ using System.Text;
 using Crynux.Bridge.Bench;
 
 // Load generator and scenarios for the bridge (issue 7): the devnet and the bridge run as separate processes on loopback.
-//   dotnet run -c Release --project bench/Crynux.Bridge.Bench -- [--quick] [--only latency,relay,holding,cpu,admission]
+//   dotnet run -c Release --project bench/Crynux.Bridge.Bench -- [--quick] [--only latency,relay,holding,keepalive,cpu,admission]
 //                                                                [--artifacts DIR] [--out FILE] [--keep] [--hold N] [--streams N,M]
 if (args.Contains("--help"))
 {
     Console.WriteLine("""
-        Crynux.Bridge.Bench [--quick] [--only latency,relay,holding,cpu,admission] [--artifacts DIR] [--out FILE] [--keep]
+        Crynux.Bridge.Bench [--quick] [--only latency,relay,holding,keepalive,cpu,admission] [--artifacts DIR] [--out FILE] [--keep]
           --quick      small sizes, one repeat (a smoke run under two minutes); prints the table, writes only with --out
           --only       run these scenarios only
           --artifacts  artifacts root holding bin/Crynux.Devnet/release and bin/Crynux.Bridge/release (default: the one this runs from)
           --out        write the markdown here (default without --quick: docs/benchmarks.md, bridge section)
-          --streams N,M  the holding scenario's stream counts (default 100,1000; quick 100)
+          --streams N,M  the holding and keepalive scenarios' stream counts (default 100,1000; quick 100)
+          --keep-alive S the keepalive scenario's api.keep_alive_seconds (default 1)
           --keep       keep the work directory (logs, databases) under /tmp
           --hold N [--hold-seconds S]  start a devnet and a bridge with N tasks in flight and keep them S s (60) for a profiler
         """);
@@ -24,6 +25,10 @@ if (args.Contains("--help"))
 }
 var quick = args.Contains("--quick");
 var plan = quick ? Plan.QuickPlan : Plan.FullPlan;
+if (Arg("--keep-alive") is { } keepAlive)
+{
+    plan = plan with { KeepAliveSeconds = int.Parse(keepAlive, CultureInfo.InvariantCulture) };
+}
 if (Arg("--streams") is { } streams)
 {
     plan = plan with { HoldStreams = [.. streams.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] };
@@ -88,6 +93,10 @@ if (Runs("relay"))
 if (Runs("holding"))
 {
     await Run("holding power", scenarios.HoldingAsync);
+}
+if (Runs("keepalive"))
+{
+    await Run("first byte and keep-alive", scenarios.KeepAliveAsync);
 }
 if (Runs("cpu"))
 {

@@ -7,13 +7,14 @@ using System.Text.Json.Nodes;
 namespace Crynux.Bridge.Bench;
 
 /// <summary>The five scenarios of issue 7 and the CPU per task of issue 20. Each starts its own devnet and bridge processes and stops them at the end.</summary>
-internal sealed class Scenarios(BenchPaths paths, Plan plan, Report report)
+internal sealed partial class Scenarios(BenchPaths paths, Plan plan, Report report)
 {
     private const double Mb = 1024 * 1024;
 
     private sealed record ChatSample(string Content, DateTimeOffset Sent, DateTimeOffset LastByte, double LatencyMs, bool Ok, int Status);
 
-    private sealed record StreamSample(bool Ok, string? Error, double MaxGapMs, double HeadersMs);
+    /// <param name="FirstByteMs">From sending the request to the first body byte (the first chunk, flushed at admission).</param>
+    private sealed record StreamSample(bool Ok, string? Error, double MaxGapMs, double HeadersMs, double FirstByteMs = double.NaN);
 
     /// <summary>Figures keyed by name, in first-seen order, each collecting one value per repeat.</summary>
     private sealed class Acc(Report report, string scenario)
@@ -318,14 +319,26 @@ internal sealed class Scenarios(BenchPaths paths, Plan plan, Report report)
         const int keepAlive = 1;
         foreach (var m in plan.HoldStreams)
         {
-            using var c = await Cluster.StartAsync(paths, new ClusterSpec { Nodes = m + (m / 10) + 8, DelayMs = plan.HoldDelayMs, KeepAliveSeconds = keepAlive });
+            using var c = await Cluster.StartAsync(paths, new ClusterSpec { Nodes = m + FirstByteProbes + (m / 10) + 8, DelayMs = plan.HoldDelayMs, KeepAliveSeconds = keepAlive });
             var resetOk = c.Bridge.ResetPeak();
             var p0 = Sample(c);
             var benchCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             using var gate = new SemaphoreSlim(256);
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(plan.HoldDelayMs) + TimeSpan.FromSeconds(plan.Quick ? 60 : 600));
             var clock = Stopwatch.StartNew();
-            var results = await Task.WhenAll(Enumerable.Range(0, m).Select(i => StreamAsync(c, $"hold {m} {i}", gate, cts.Token)));
+            using var opened = new CountdownEvent(m);
+            var held = Enumerable.Range(0, m).Select(i => StreamAsync(c, $"hold {m} {i}", gate, cts.Token, opened: opened)).ToList();
+            // With all m streams open and waiting, new streams (chat and responses in turn, one every 20 ms) measure the time
+            // to the first SSE byte under that load.
+            await Task.Run(() => opened.Wait(TimeSpan.FromMilliseconds(plan.HoldDelayMs), cts.Token), cts.Token);
+            var probes = new List<Task<StreamSample>>();
+            for (var i = 0; i < FirstByteProbes; i++)
+            {
+                probes.Add(StreamAsync(c, $"probe {m} {i}", gate, cts.Token, responses: i % 2 == 1));
+                await Task.Delay(20, cts.Token);
+            }
+            var results = await Task.WhenAll(held);
+            var probed = await Task.WhenAll(probes);
             var wall = clock.Elapsed.TotalSeconds;
             var p1 = Sample(c);
             var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - benchCpu0).TotalSeconds;
@@ -340,24 +353,60 @@ internal sealed class Scenarios(BenchPaths paths, Plan plan, Report report)
             report.Add(scenario, $"{label}: p99 of per-stream largest gap", [Measure.Percentile(gaps, 0.99)], "ms");
             report.Add(scenario, $"{label}: streams with a gap > 2 s", [late], "streams", "0", v => v == 0);
             report.Add(scenario, $"{label}: time to response headers p99 (admission)", [Measure.Percentile(results.Select(s => s.HeadersMs).ToList(), 0.99)], "ms");
+            var burstFirst = results.Where(s => s.Ok).Select(s => s.FirstByteMs).ToList();
+            report.Add(scenario, $"{label}: first SSE byte p99, the burst of {m} (from sending)", [Measure.Percentile(burstFirst, 0.99)], "ms");
+            var probeFirst = probed.Where(s => s.Ok).Select(s => s.FirstByteMs).ToList();
+            report.Add(scenario, $"{label}: first SSE byte p50, new streams while {m} are open", [Measure.Percentile(probeFirst, 0.5)], "ms");
+            report.Add(scenario, $"{label}: first SSE byte p99, new streams while {m} are open", [Measure.Percentile(probeFirst, 0.99)], "ms", "≤ 100 ms",
+                v => AtMost(100, v));
+            report.Add(scenario, $"{label}: new streams (chat and responses) completed", [probeFirst.Count], "streams", $"{FirstByteProbes}", v => v >= FirstByteProbes);
+            report.Add(scenario, $"{label}: largest keep-alive gap ÷ period", [gaps.Count == 0 ? double.NaN : gaps.Max() / (keepAlive * 1000.0)], "×", "≤ 1.2",
+                v => AtMost(1.2, v));
             report.Scaling.Add(new ScaleRow(scenario, $"{m} streams × {plan.HoldDelayMs / 1000} s", wall, p1.Bridge.CpuSeconds - p0.Bridge.CpuSeconds,
                 p1.Bridge.PeakRssBytes / Mb, p1.Devnet.CpuSeconds - p0.Devnet.CpuSeconds,
                 $"bench CPU {benchCpu:F1} s; devnet peak {p1.Devnet.PeakRssBytes / Mb:F0} MB" + (resetOk ? "" : "; peak RSS since start")));
-            foreach (var error in results.Where(s => !s.Ok).GroupBy(s => s.Error).OrderByDescending(g => g.Count()).Take(3))
+            foreach (var error in results.Concat(probed).Where(s => !s.Ok).GroupBy(s => s.Error).OrderByDescending(g => g.Count()).Take(3))
             {
                 report.Notes.Add($"Holding {m}: {error.Count()} × {error.Key}");
             }
         }
     }
 
-    private static async Task<StreamSample> StreamAsync(Cluster c, string content, SemaphoreSlim gate, CancellationToken ct)
+    private const int FirstByteProbes = 100;
+
+    /// <param name="opened">Signalled once at the first body byte (or at a failure before it).</param>
+    /// <param name="responses">POST /v1/responses instead of a chat completion.</param>
+    private static async Task<StreamSample> StreamAsync(Cluster c, string content, SemaphoreSlim gate, CancellationToken ct,
+        CountdownEvent? opened = null, bool responses = false)
+    {
+        var signalled = false;
+        void Opened()
+        {
+            if (!signalled && opened is not null)
+            {
+                signalled = true;
+                opened.Signal();
+            }
+        }
+        try
+        {
+            return await StreamOnceAsync(c, content, gate, responses, Opened, ct);
+        }
+        finally
+        {
+            Opened();
+        }
+    }
+
+    private static async Task<StreamSample> StreamOnceAsync(Cluster c, string content, SemaphoreSlim gate, bool responses, Action opened, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         await gate.WaitAsync(ct);
+        var sent = Stopwatch.GetTimestamp();
         try
         {
-            using var request = c.Post("v1/chat/completions", Cluster.ChatBody(content, stream: true));
+            using var request = responses ? c.Post("v1/responses", Cluster.ResponsesBody(content)) : c.Post("v1/chat/completions", Cluster.ChatBody(content, stream: true));
             response = await c.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
@@ -379,6 +428,7 @@ internal sealed class Scenarios(BenchPaths paths, Plan plan, Report report)
             var buffer = new byte[4096];
             var last = Stopwatch.GetTimestamp();
             double maxGap = 0;
+            var firstByteMs = double.NaN;
             try
             {
                 await using var body = await response.Content.ReadAsStreamAsync(ct);
@@ -386,23 +436,36 @@ internal sealed class Scenarios(BenchPaths paths, Plan plan, Report report)
                 while ((n = await body.ReadAsync(buffer, ct)) > 0)
                 {
                     var now = Stopwatch.GetTimestamp();
-                    maxGap = Math.Max(maxGap, Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
+                    if (double.IsNaN(firstByteMs))
+                    {
+                        firstByteMs = Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds;
+                        opened();
+                    }
+                    else
+                    {
+                        // Gaps after the first chunk: the keep-alive period while the network works.
+                        maxGap = Math.Max(maxGap, Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
+                    }
                     last = now;
                     text.Append(Encoding.UTF8.GetString(buffer, 0, n));
                 }
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
-                return new StreamSample(false, e.GetType().Name + ": " + e.Message, maxGap, headersMs);
+                return new StreamSample(false, e.GetType().Name + ": " + e.Message, maxGap, headersMs, firstByteMs);
             }
             var all = text.ToString();
-            if (all.Contains("data: {\"error\"", StringComparison.Ordinal))
+            if (all.Contains("data: {\"error\"", StringComparison.Ordinal) || all.Contains("event: response.failed", StringComparison.Ordinal))
             {
-                return new StreamSample(false, "error frame", maxGap, headersMs);
+                return new StreamSample(false, "error frame", maxGap, headersMs, firstByteMs);
             }
-            return all.Contains("data: [DONE]", StringComparison.Ordinal)
-                ? new StreamSample(true, null, maxGap, headersMs)
-                : new StreamSample(false, "stream ended without [DONE]", maxGap, headersMs);
+            // A response cut at max_output_tokens ends with response.incomplete.
+            var ended = responses
+                ? all.Contains("event: response.completed", StringComparison.Ordinal) || all.Contains("event: response.incomplete", StringComparison.Ordinal)
+                : all.Contains("data: [DONE]", StringComparison.Ordinal);
+            return ended
+                ? new StreamSample(true, null, maxGap, headersMs, firstByteMs)
+                : new StreamSample(false, "stream ended without its last event", maxGap, headersMs, firstByteMs);
         }
     }
 

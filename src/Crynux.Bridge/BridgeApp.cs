@@ -113,6 +113,7 @@ public static class BridgeApp
         StaticPages.Map(app);
         app.MapOpenApi("/openapi.json");
         LlmEndpoints.Map(app);
+        ResponsesEndpoints.Map(app);
         ImageEndpoints.Map(app);
         InferenceTaskEndpoints.Map(app);
         ApiKeyEndpoints.Map(app);

@@ -12,7 +12,6 @@ namespace Crynux.Bridge.Api;
 public static class LlmEndpoints
 {
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
-    private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -50,7 +49,7 @@ public static class LlmEndpoints
         if (!request.Stream)
         {
             var done = await rt.Runs.WaitForSuccessAsync(task, http.RequestAborted);
-            var result = await ReadResultAsync(rt, done, request.HasTools, !chat, http.RequestAborted);
+            var result = await ReadResultAsync(rt, done, request, !chat, http.RequestAborted);
             var bytes = chat ? OpenAiResponses.ChatCompletion(id, done.CreatedAt / 1000, result) : OpenAiResponses.TextCompletion(id, done.CreatedAt / 1000, result);
             return Results.Bytes(bytes, "application/json");
         }
@@ -59,8 +58,9 @@ public static class LlmEndpoints
     }
 
     /// <summary>
-    /// The SSE response opens at once and carries keep-alive comments while the network works; then the chunks, the usage
-    /// chunk when asked, and [DONE]. A failure after the headers went out is an in-band error frame before [DONE].
+    /// The SSE response opens at once with the first chunk (the assistant role; an empty text for completions), then
+    /// carries keep-alive comments from the shared ticker while the network works; then the chunks, the usage chunk when
+    /// asked, and [DONE]. A failure after the headers went out is an in-band error frame before [DONE].
     /// </summary>
     private static async Task StreamAsync(HttpContext http, LlmRuntime rt, ClientTaskRow task, string id, LlmRequest request, bool chat)
     {
@@ -70,29 +70,30 @@ public static class LlmEndpoints
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         var ct = http.RequestAborted;
+        var created = task.CreatedAt / 1000;
         try
         {
-            await response.Body.FlushAsync(ct);
-            var wait = rt.Runs.Submitter.WaitAsync(task.Id, ct);
-            var interval = TimeSpan.FromSeconds(rt.Options.Api.KeepAliveSeconds);
-            while (!wait.IsCompleted)
+            var first = chat
+                ? OpenAiResponses.ChatRoleChunks(id, created, request.Model, request.N, request.IncludeUsage)
+                : OpenAiResponses.CompletionOpeningChunks(id, created, request.Model, request.N, request.IncludeUsage);
+            foreach (var chunk in first)
             {
-                if (await Task.WhenAny(wait, Task.Delay(interval, rt.Time, ct)) != wait)
-                {
-                    await response.Body.WriteAsync(KeepAlive, ct);
-                    await response.Body.FlushAsync(ct);
-                }
+                await WriteFrameAsync(response, Encoding.UTF8.GetBytes(chunk), ct);
             }
-            var done = await wait;
+            ClientTaskRow done;
+            await using (rt.KeepAlive.Subscribe(response.Body, ct))
+            {
+                done = await rt.Runs.Submitter.WaitAsync(task.Id, ct);
+            }
             if (done.Status != ClientTaskStatus.Success)
             {
                 await WriteFrameAsync(response, TaskRuns.FailureProblem(done.Error).OpenAiBody(), ct);
             }
             else
             {
-                var result = await ReadResultAsync(rt, done, request.HasTools, !chat, ct);
-                var created = done.CreatedAt / 1000;
-                var chunks = chat ? OpenAiResponses.ChatChunks(id, created, result, request.IncludeUsage) : OpenAiResponses.CompletionChunks(id, created, result, request.IncludeUsage);
+                var result = await ReadResultAsync(rt, done, request, !chat, ct);
+                var chunks = chat ? OpenAiResponses.ChatChunks(id, created, result, request.IncludeUsage, roleChunks: false)
+                    : OpenAiResponses.CompletionChunks(id, created, result, request.IncludeUsage);
                 foreach (var chunk in chunks)
                 {
                     await WriteFrameAsync(response, Encoding.UTF8.GetBytes(chunk), ct);
@@ -149,7 +150,8 @@ public static class LlmEndpoints
         await response.Body.FlushAsync(ct);
     }
 
-    private static async Task<LlmResult> ReadResultAsync(LlmRuntime rt, ClientTaskRow done, bool hasTools, bool stripThinking, CancellationToken ct)
+    /// <summary>The node's answer, named with the model as the client asked for it (the Relay's id is lowercased).</summary>
+    internal static async Task<LlmResult> ReadResultAsync(LlmRuntime rt, ClientTaskRow done, LlmRequest request, bool stripThinking, CancellationToken ct)
     {
         var member = await rt.Runs.Submitter.Store.GetInferenceTaskAsync(done.ResultTaskId!.Value, ct);
         byte[] bytes;
@@ -165,7 +167,7 @@ public static class LlmEndpoints
         }
         try
         {
-            return LlmResultParser.Parse(bytes, hasTools, done.PublicId, stripThinking);
+            return LlmResultParser.Parse(bytes, request.HasTools, done.PublicId, stripThinking) with { Model = request.Model };
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
@@ -186,6 +188,9 @@ public sealed class LlmRuntime(ClientAuth auth, TaskRuns runs, BridgeOptions opt
     public TimeProvider Time { get; } = time;
 
     public LlmOptions Llm { get; } = new() { DefaultMaxTokens = options.Task.DefaultLlmMaxCompletionTokens };
+
+    /// <summary>Keep-alive comments for every waiting LLM stream, chat and responses alike.</summary>
+    internal KeepAliveTicker KeepAlive { get; } = new(time, TimeSpan.FromSeconds(options.Api.KeepAliveSeconds));
 
     /// <summary>The model's canonical name, or null when the bridge does not offer it.</summary>
     public string? FindModel(string name) => _models.GetValueOrDefault(name);

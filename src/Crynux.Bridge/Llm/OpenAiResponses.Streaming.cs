@@ -10,18 +10,18 @@ public static partial class OpenAiResponses
 {
     private const int WordsPerPiece = 4;
     private const int MaxPieceChars = 64;
-    private const int ArgumentFragmentChars = 32;
+    internal const int ArgumentFragmentChars = 32;
 
-    public static IEnumerable<string> ChatChunks(string id, long created, LlmResult result, bool includeUsage)
+    /// <param name="roleChunks">False when <see cref="ChatRoleChunks"/> already went out (at admission).</param>
+    public static IEnumerable<string> ChatChunks(string id, long created, LlmResult result, bool includeUsage, bool roleChunks = true)
     {
         ArgumentNullException.ThrowIfNull(result);
         foreach (var choice in result.Choices)
         {
-            yield return ChatChunk(id, created, result.Model, includeUsage, choice.Index, null, w =>
+            if (roleChunks)
             {
-                w.WriteString("role", "assistant");
-                w.WriteString("content", "");
-            });
+                yield return RoleChunk(id, created, result.Model, includeUsage, choice.Index);
+            }
             foreach (var piece in Pieces(choice.Content))
             {
                 yield return ChatChunk(id, created, result.Model, includeUsage, choice.Index, null, w => w.WriteString("content", piece));
@@ -45,6 +45,21 @@ public static partial class OpenAiResponses
             yield return UsageChunk(id, "chat.completion.chunk", created, result);
         }
     }
+
+    /// <summary>The first chunk of each choice (role, empty content), sent as soon as the task is admitted.</summary>
+    public static IEnumerable<string> ChatRoleChunks(string id, long created, string model, int n, bool includeUsage) =>
+        Enumerable.Range(0, n).Select(index => RoleChunk(id, created, model, includeUsage, index));
+
+    /// <summary>An empty text per choice, sent as soon as the task is admitted (completions have no role chunk).</summary>
+    public static IEnumerable<string> CompletionOpeningChunks(string id, long created, string model, int n, bool includeUsage) =>
+        Enumerable.Range(0, n).Select(index => TextChunk(id, created, model, includeUsage, "", index, null));
+
+    private static string RoleChunk(string id, long created, string model, bool includeUsage, int index) =>
+        ChatChunk(id, created, model, includeUsage, index, null, w =>
+        {
+            w.WriteString("role", "assistant");
+            w.WriteString("content", "");
+        });
 
     public static IEnumerable<string> CompletionChunks(string id, long created, LlmResult result, bool includeUsage)
     {
@@ -115,7 +130,7 @@ public static partial class OpenAiResponses
     });
 
     /// <summary>Splits text into pieces of a few words (whitespace kept, so the pieces concatenate to the text).</summary>
-    private static List<string> Pieces(string text)
+    internal static List<string> Pieces(string text)
     {
         var pieces = new List<string>();
         var start = 0;
@@ -150,7 +165,7 @@ public static partial class OpenAiResponses
         return pieces;
     }
 
-    private static List<string> Fragments(string text, int size)
+    internal static List<string> Fragments(string text, int size)
     {
         var fragments = new List<string>();
         var start = 0;

@@ -1,0 +1,230 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Crynux.Bridge.Auth;
+using Crynux.Bridge.Data;
+using Crynux.Bridge.Engine;
+using Crynux.Bridge.Llm;
+
+namespace Crynux.Bridge.Api;
+
+/// <summary>
+/// OpenAI's Responses API over Crynux LLM tasks: POST /v1/responses (with the typed SSE stream), GET and DELETE
+/// /v1/responses/{id}. A request is mapped to the same task a chat completion would make; stored responses keep their
+/// conversation so that previous_response_id can continue it.
+/// </summary>
+public static class ResponsesEndpoints
+{
+    private const string InProgress = "in_progress";
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var rt = ActivatorUtilities.CreateInstance<ResponsesRuntime>(app.ServiceProvider);
+        foreach (var prefix in new[] { "/v1/llm", "/v1" })
+        {
+            app.MapPost(prefix + "/responses", (HttpContext http, CancellationToken _) => CreateAsync(http, rt))
+                .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Create a model response (OpenAI responses.create)")
+                .Accepts<Schemas.ResponseRequest>("application/json").Produces<Schemas.ResponseObject>().WithOpenAiErrors();
+            app.MapGet(prefix + "/responses/{id}", (HttpContext http, string id) => GetAsync(http, rt, id))
+                .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("A stored response of this API key (OpenAI responses.retrieve)")
+                .Produces<Schemas.ResponseObject>().WithOpenAiErrors();
+            app.MapDelete(prefix + "/responses/{id}", (HttpContext http, string id) => DeleteAsync(http, rt, id))
+                .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Delete a stored response of this API key (OpenAI responses.delete)")
+                .Produces<Schemas.ResponseDeleted>().WithOpenAiErrors();
+        }
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, ResponsesRuntime rt)
+    {
+        var llm = rt.Llm;
+        var key = await llm.Auth.AuthenticateAsync(http, Roles.Chat);
+        var body = await JsonBody.ReadObjectAsync(http.Request);
+        if (ResponsesRequestParser.PreviousResponseId(body, out var previousId) is { } previousError)
+        {
+            throw ToProblem(previousError);
+        }
+        var history = previousId is null ? null : await HistoryAsync(rt, key, previousId, http.RequestAborted);
+        var (request, error) = ResponsesRequestParser.Parse(body, history, llm.Llm);
+        if (error is not null)
+        {
+            throw ToProblem(error);
+        }
+        var chat = request!.Chat;
+        var model = llm.FindModel(chat.Model)
+            ?? throw new ProblemException(new Problem(404, "model", $"The model '{chat.Model}' does not exist here; see GET /v1/models.", "invalid_request_error", "model_not_found"));
+        // A chain of previous_response_id turns grows past any one body: the whole conversation obeys the body limit.
+        if (Encoding.UTF8.GetByteCount(chat.TaskArgs) > llm.Options.Http.MaxBodyBytes)
+        {
+            throw new ProblemException(new Problem(400, previousId is null ? "input" : "previous_response_id",
+                $"The conversation is larger than the {llm.Options.Http.MaxBodyBytes} bytes this bridge accepts.", "invalid_request_error", "context_length_exceeded"));
+        }
+        if (chat.IgnoredParameters.Count > 0)
+        {
+            http.Response.Headers["x-crynux-ignored-parameters"] = string.Join(',', chat.IgnoredParameters);
+        }
+        var spec = new TaskSpec(TaskType.Llm, chat.TaskArgs, [$"base:{model}"], (long)chat.MinVram, "", 0, 1, llm.Options.Task.DefaultTaskVersion,
+            Fees.CnxToWei(llm.Options.Task.DefaultLlmTaskFeeCnx));
+        var task = await llm.Runs.AdmitAsync(http, key, ClientTaskKind.Chat, spec, chat.HasTools ? "tools" : null);
+        var replayed = http.Response.Headers.ContainsKey("Idempotent-Replayed");
+        var response = new Exchange(rt, key, task, request, "resp_" + task.PublicId, task.CreatedAt / 1000);
+        if (!chat.Stream)
+        {
+            await response.SaveStartAsync(replayed, http.RequestAborted);
+            var (status, final) = await response.FinishAsync();
+            return status == "failed"
+                ? throw new ProblemException(response.FailureProblem!)
+                : Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(final, JsonOptions), "application/json");
+        }
+        await StreamAsync(http, rt, response, replayed);
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// The stream opens with response.created and response.in_progress right after admission, carries keep-alive comments
+    /// from the shared ticker while the network works, then the output events and response.completed; a failure is
+    /// response.failed. The response is stored (when asked) even if the client has gone.
+    /// </summary>
+    private static async Task StreamAsync(HttpContext http, ResponsesRuntime rt, Exchange exchange, bool replayed)
+    {
+        var response = http.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var ct = http.RequestAborted;
+        var events = new ResponseEvents();
+        var connected = await WriteEventsAsync(response, events.Opening(exchange.Started), ct);
+        // Stored after the first bytes left: the client hears at once, and nothing can ask for the id before it has it.
+        await exchange.SaveStartAsync(replayed, rt.Stopping);
+        (string Status, JsonObject Final) outcome;
+        await using (rt.Llm.KeepAlive.Subscribe(response.Body, ct))
+        {
+            outcome = await exchange.FinishAsync();
+        }
+        if (connected)
+        {
+            await WriteEventsAsync(response, outcome.Status == "failed" ? [events.Failed(outcome.Final)] : events.Answer(outcome.Final, exchange.Result!), ct);
+        }
+    }
+
+    /// <summary>False when the client has gone (its task runs on and the answer is still stored).</summary>
+    private static async Task<bool> WriteEventsAsync(HttpResponse response, IEnumerable<(string Type, JsonObject Data)> events, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var (type, data) in events)
+            {
+                await response.Body.WriteAsync(Encoding.UTF8.GetBytes($"event: {type}\ndata: {data.ToJsonString(JsonOptions)}\n\n"), ct);
+            }
+            await response.Body.FlushAsync(ct);
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, ResponsesRuntime rt, string id)
+    {
+        var key = await rt.Llm.Auth.AuthenticateAsync(http, Roles.Chat);
+        var row = await rt.Store.GetAsync(key.Id, id, http.RequestAborted) ?? throw NotFound("response_id", id);
+        return Results.Text(row.Body, "application/json", Encoding.UTF8);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext http, ResponsesRuntime rt, string id)
+    {
+        var key = await rt.Llm.Auth.AuthenticateAsync(http, Roles.Chat);
+        if (!await rt.Store.DeleteAsync(key.Id, id, http.RequestAborted))
+        {
+            throw NotFound("response_id", id);
+        }
+        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["id"] = id, ["object"] = "response", ["deleted"] = true }), "application/json");
+    }
+
+    /// <summary>The stored conversation of a finished response of this key; another key's response is as unknown as none.</summary>
+    private static async Task<JsonArray> HistoryAsync(ResponsesRuntime rt, ApiKeyRow key, string id, CancellationToken ct)
+    {
+        var row = await rt.Store.GetAsync(key.Id, id, ct) ?? throw NotFound("previous_response_id", id);
+        if (row.Status == InProgress || row.Conversation is null)
+        {
+            throw new ProblemException(Problem.BadRequest("previous_response_id",
+                $"The response '{id}' has no finished answer to continue (status {row.Status})."));
+        }
+        return JsonNode.Parse(row.Conversation)!.AsArray();
+    }
+
+    private static ProblemException NotFound(string param, string id) =>
+        new(new Problem(404, param, $"No response with id '{id}' found.", "invalid_request_error", "not_found"));
+
+    private static ProblemException ToProblem(ApiError e) => new(new Problem(e.Status, e.Param, e.Message, e.Type, e.Code));
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>One response from admission to its stored outcome.</summary>
+    private sealed class Exchange(ResponsesRuntime rt, ApiKeyRow key, ClientTaskRow task, ResponsesRequest request, string id, long createdAt)
+    {
+        public JsonObject Started { get; } = ResponseObjects.InProgress(id, createdAt, request.Chat.Model, request.Echo);
+
+        public LlmResult? Result { get; private set; }
+
+        public Problem? FailureProblem { get; private set; }
+
+        public async Task SaveStartAsync(bool replayed, CancellationToken ct)
+        {
+            // An Idempotency-Key replay returns the same task, so the same response id: it is stored once.
+            if (!request.Store || (replayed && await rt.Store.GetByTaskAsync(key.Id, task.Id, ct) is not null))
+            {
+                return;
+            }
+            await rt.Store.InsertAsync(new ResponseRow
+            {
+                Id = id, ApiKeyId = key.Id, ClientTaskId = task.Id, Status = InProgress, Body = Started.ToJsonString(JsonOptions),
+                CreatedAt = task.CreatedAt, ExpiresAt = rt.ExpiresAt(task.CreatedAt),
+            }, ct);
+        }
+
+        /// <summary>Waits for the task (not for the client, who may leave) and stores the outcome.</summary>
+        public async Task<(string Status, JsonObject Final)> FinishAsync()
+        {
+            var ct = rt.Stopping;
+            var done = await rt.Llm.Runs.Submitter.WaitAsync(task.Id, ct);
+            JsonObject final;
+            string? conversation = null;
+            if (done.Status == ClientTaskStatus.Success)
+            {
+                try
+                {
+                    Result = await LlmEndpoints.ReadResultAsync(rt.Llm, done, request.Chat, stripThinking: false, ct);
+                }
+                catch (ProblemException e)
+                {
+                    FailureProblem = e.Problem;
+                }
+            }
+            else
+            {
+                FailureProblem = TaskRuns.FailureProblem(done.Error);
+            }
+            if (Result is not null)
+            {
+                var finished = done.FinishedAt ?? rt.Time.GetUtcNow().ToUnixTimeMilliseconds();
+                final = ResponseObjects.Completed(id, createdAt, finished / 1000, request.Chat.Model, request.Echo, Result);
+                var turn = (JsonArray)request.Conversation.DeepClone();
+                turn.Add(ResponseObjects.AssistantMessage(Result));
+                conversation = turn.ToJsonString(JsonOptions);
+            }
+            else
+            {
+                final = ResponseObjects.Failed(id, createdAt, request.Chat.Model, request.Echo, FailureProblem!.Message);
+            }
+            var status = final["status"]!.GetValue<string>();
+            if (request.Store)
+            {
+                await rt.Store.FinishAsync(id, status, final.ToJsonString(JsonOptions), conversation, ct);
+            }
+            return (status, final);
+        }
+    }
+}
