@@ -50,6 +50,18 @@ internal static class BadInputs
         new("user", "\"u\"", Kind.Text),
     ];
 
+    private static readonly Field[] Responses =
+    [
+        new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: ["\"\""]),
+        new("input", "\"hi\"", Kind.Text, Required: true,
+            WrongOfKind: ["[{\"type\":\"bogus\"}]", "[{\"role\":\"user\",\"content\":5}]", "[{\"role\":\"user\",\"content\":\"\\udc00\"}]"]),
+        new("instructions", "\"be brief\"", Kind.Text),
+        new("max_output_tokens", "16", Kind.Integer, Min: 1, Max: 1_000_000),
+        new("temperature", "1", Kind.Number, Min: 0, Max: 2),
+        new("top_p", "0.5", Kind.Number, Min: 0, Max: 1),
+        new("stream", "false", Kind.Bool),
+    ];
+
     private static readonly Field[] Completion =
     [
         new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: ["\"\""]),
@@ -98,6 +110,8 @@ internal static class BadInputs
         ["POST /v1/chat/completions"] = new(true, Chat),
         ["POST /v1/llm/chat/completions"] = new(true, Chat),
         ["POST /v1/completions"] = new(true, Completion),
+        ["POST /v1/responses"] = new(true, Responses),
+        ["POST /v1/llm/responses"] = new(true, Responses),
         ["POST /v1/llm/completions"] = new(true, Completion),
         ["POST /v1/images/generations"] = new(true, Image),
         ["POST /v1/sd/images/generations"] = new(true, Image),
@@ -119,6 +133,7 @@ internal static class BadInputs
         ["{image_num}"] = ["x", "-1", "1.5", "99999999999", "0"],
         ["{public_id}"] = ["short", new string('g', 32), new string('a', 32), "..%2F..%2Fetc"],
         ["{file}"] = ["0.png", "x.png", "-1.png", "0.jpg", "..", "99999999999.png"],
+        ["{id}"] = ["short", "resp_" + new string('a', 32), "resp_x%20y", "..%2F..%2Fetc", "%F0%9F%A6%8A"],
     };
 
     private static readonly Dictionary<string, string[]> BadQueries = new(StringComparer.Ordinal)
@@ -205,6 +220,7 @@ internal static class BadInputs
                 "{task_id}" => "1",
                 "{image_num}" => "0",
                 "{public_id}" => new string('a', 32),
+                "{id}" => "resp_" + new string('b', 32),
                 _ => "0.png",
             };
             path = path.Replace(name, value, StringComparison.Ordinal);

@@ -131,9 +131,11 @@ public sealed class ErrorEnvelopeTests
             await connection.ExecuteAsync("ALTER TABLE client_tasks_away RENAME TO client_tasks");
         }
         var frames = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Where(f => f.StartsWith("data: ", StringComparison.Ordinal)).ToList();
-        Assert.True(frames.Count == 2, text);
-        var error = JsonDocument.Parse(frames[0]["data: ".Length..]).RootElement.GetProperty("error");
+        // The opening chunk (the assistant role) went out at admission; then the error frame and [DONE].
+        Assert.True(frames.Count == 3, text);
+        Assert.Equal("assistant", JsonDocument.Parse(frames[0]["data: ".Length..]).RootElement.GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
+        var error = JsonDocument.Parse(frames[1]["data: ".Length..]).RootElement.GetProperty("error");
         Assert.Equal("database_unavailable", error.GetProperty("code").GetString());
-        Assert.Equal("data: [DONE]", frames[1]);
+        Assert.Equal("data: [DONE]", frames[2]);
     }
 }
