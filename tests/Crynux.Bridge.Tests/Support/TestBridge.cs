@@ -91,7 +91,7 @@ public sealed class TestBridge : IAsyncDisposable
     {
         App = await StartOnFreePortAsync(Options);
         // Ready when the engine has its event cursor (tasks admitted before that are resynced with an extra GET).
-        var engine = Service<global::Crynux.Bridge.Engine.TaskEngine>();
+        var engine = Service<global::Crynux.Bridge.Engine.Services.EventLoopService>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (engine.LastEventsPoll is null && DateTime.UtcNow < deadline && Devnet.Control.Faults.FailNextRequests == 0)
         {
