@@ -10,15 +10,17 @@ public sealed class DevnetControl
 {
     private readonly RelayCore _relay;
     private readonly FaultState _faults;
+    private readonly FaultRules _faultRules;
     private readonly NodeBehaviourSource _defaultBehaviour;
     private readonly IReadOnlyDictionary<string, SimulatedNode> _nodes;
 
-    internal DevnetControl(RelayCore relay, RequestCounters counters, FaultState faults, NodeBehaviourSource defaultBehaviour,
+    internal DevnetControl(RelayCore relay, RequestCounters counters, FaultState faults, FaultRules faultRules, NodeBehaviourSource defaultBehaviour,
         IReadOnlyDictionary<string, SimulatedNode> nodes)
     {
         _relay = relay;
         Requests = counters;
         _faults = faults;
+        _faultRules = faultRules;
         _defaultBehaviour = defaultBehaviour;
         _nodes = nodes;
     }
@@ -58,6 +60,22 @@ public sealed class DevnetControl
     /// <summary>Answers the next <paramref name="count"/> client requests with <paramref name="statusCode"/>.</summary>
     public void FailNextRequests(int count, int statusCode = 503) =>
         Faults = _faults.Options with { FailNextRequests = count, FailureStatusCode = statusCode };
+
+    /// <summary>Adds a fault rule on client Relay requests; returns its id. Throws <see cref="ArgumentException"/> for a bad rule.</summary>
+    public int AddFault(FaultRule rule) => _faultRules.Add(rule);
+
+    /// <summary>Removes every fault rule and turns the <see cref="Faults"/> knobs off.</summary>
+    public void ClearFaults()
+    {
+        _faultRules.Clear();
+        _faults.Options = new FaultOptions();
+    }
+
+    /// <summary>The live fault rules (not used up, not expired), oldest first, with their hits so far.</summary>
+    public IReadOnlyList<ActiveFault> GetFaults() => _faultRules.Active();
+
+    /// <summary>Requests hit by any fault rule since the devnet started (rules cleared or used up included).</summary>
+    public int FaultHits => _faultRules.TotalHits;
 
     public NodeBehaviour DefaultNodeBehaviour
     {

@@ -43,9 +43,10 @@ public sealed class DevnetHost : IAsyncDisposable
         var signatures = new SignatureGate(time, options.SignatureWindowSeconds);
         var counters = new RequestCounters();
         var faults = new FaultState(options.Faults, options.RandomSeed);
+        var faultRules = new FaultRules(time);
         var behaviour = new NodeBehaviourSource(options.DefaultNodeBehaviour);
         var nodes = new ConcurrentDictionary<string, SimulatedNode>(StringComparer.Ordinal);
-        var control = new DevnetControl(relay, counters, faults, behaviour, nodes);
+        var control = new DevnetControl(relay, counters, faults, faultRules, behaviour, nodes);
         foreach (var (account, wei) in options.Funds)
         {
             // Before the server starts: a client that connects at once (or while thousands of nodes join) sees its funds.
@@ -73,7 +74,7 @@ public sealed class DevnetHost : IAsyncDisposable
         var app = builder.Build();
         app.UseCors(cors => cors.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod());
         app.UseRouting();
-        RequestGate.Use(app, counters, faults);
+        RequestGate.Use(app, counters, faults, faultRules);
         TaskEndpoints.Map(app, relay, signatures);
         ValidateEndpoints.Map(app, relay, signatures);
         ResultEndpoints.Map(app, relay, signatures);

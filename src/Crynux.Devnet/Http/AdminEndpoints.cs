@@ -104,6 +104,13 @@ internal static class AdminEndpoints
         admin.MapPost("/faults", async (HttpContext ctx) =>
         {
             var body = await BodyAsync(ctx) ?? [];
+            if (FaultRuleJson.IsRule(body))
+            {
+                return FaultRuleJson.TryParse(body, out var rule, out var error)
+                    ? Ok(new JsonObject { ["id"] = control.AddFault(rule) })
+                    : Bad(error);
+            }
+            // Without route/kind the body sets the older FaultOptions knobs (fail_next, failure_rate, latency_ms).
             control.Faults = new FaultOptions
             {
                 FailNextRequests = Int(body, "fail_next"),
@@ -111,6 +118,12 @@ internal static class AdminEndpoints
                 FailureStatusCode = body.ContainsKey("failure_status") ? Int(body, "failure_status") : 503,
                 AddedLatency = TimeSpan.FromMilliseconds(Double(body, "latency_ms")),
             };
+            return Ok(new JsonObject());
+        });
+        admin.MapGet("/faults", () => Ok(new JsonArray([.. control.GetFaults().Select(f => (JsonNode)FaultRuleJson.From(f))])));
+        admin.MapDelete("/faults", () =>
+        {
+            control.ClearFaults();
             return Ok(new JsonObject());
         });
         admin.MapPost("/sampling_seeds", async (HttpContext ctx) =>

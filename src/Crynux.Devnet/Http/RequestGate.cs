@@ -66,13 +66,13 @@ internal sealed class FaultState(FaultOptions initial, int seed)
     }
 }
 
-/// <summary>Middleware: counts Relay requests per route and injects latency / 5xx into client requests.</summary>
+/// <summary>Middleware: counts Relay requests per route and injects fault rules, latency and 5xx into client requests.</summary>
 internal static class RequestGate
 {
     /// <summary>Header the simulated nodes send, so their traffic is counted apart and never faulted.</summary>
     public const string NodeHeader = "X-Devnet-Node";
 
-    public static void Use(IApplicationBuilder app, RequestCounters counters, FaultState faults) => app.Use(async (ctx, next) =>
+    public static void Use(IApplicationBuilder app, RequestCounters counters, FaultState faults, FaultRules rules) => app.Use(async (ctx, next) =>
     {
         if (ctx.Request.Path.StartsWithSegments("/devnet"))
         {
@@ -82,6 +82,15 @@ internal static class RequestGate
         var route = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)";
         var fromNode = ctx.Request.Headers.ContainsKey(NodeHeader);
         counters.Count($"{ctx.Request.Method} {route}", fromNode);
+        if (!fromNode && rules.Take(FaultRoutes.Classify(ctx.Request.Method, ctx.Request.Path)) is { } rule)
+        {
+            if (rule.Kind != FaultKind.Delay)
+            {
+                counters.CountFault();
+            }
+            await FaultResponses.ApplyAsync(ctx, next, rule);
+            return;
+        }
         if (!fromNode)
         {
             var (latency, failStatus) = faults.Next();
