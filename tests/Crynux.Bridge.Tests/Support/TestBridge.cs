@@ -41,8 +41,11 @@ public sealed class TestBridge : IAsyncDisposable
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
     public string ApiKey { get; private set; } = "";
 
+    /// <summary>When set (before the bridge starts), the bridge's Relay calls go through it.</summary>
+    public HttpMessageHandler? RelayHandler { get; set; }
+
     public static async Task<TestBridge> StartAsync(string driver = "sqlite", Action<DevnetOptions>? devnet = null, bool fund = true,
-        Action<BridgeOptions>? configure = null, bool start = true, bool unselectedSeeds = true)
+        Action<BridgeOptions>? configure = null, bool start = true, bool unselectedSeeds = true, HttpMessageHandler? relayHandler = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("crynux-bridge-test-").FullName;
         var options = new BridgeOptions
@@ -78,7 +81,7 @@ public sealed class TestBridge : IAsyncDisposable
                 host.Control.EnqueueSamplingSeed(seed);
             }
         }
-        var bridge = new TestBridge(host, devnetTime, wallet, dataDir, options);
+        var bridge = new TestBridge(host, devnetTime, wallet, dataDir, options) { RelayHandler = relayHandler };
         if (start)
         {
             await bridge.StartBridgeAsync();
@@ -120,7 +123,7 @@ public sealed class TestBridge : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var app = await BridgeApp.BuildAsync(options, Wallet);
+            var app = await BridgeApp.BuildAsync(options, Wallet, relayHandler: RelayHandler);
             try
             {
                 await app.StartAsync();
