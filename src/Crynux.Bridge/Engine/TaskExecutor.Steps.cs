@@ -21,7 +21,6 @@ public sealed partial class TaskExecutor
             task.RequiredGpu, task.RequiredGpuVram, task.TaskVersion, task.TaskSize, task.TaskFee, task.Timeout);
         try
         {
-            await _pacer.TurnAsync(task.TaskIdCommitment, ct);
             var created = await _relay.CreateTaskAsync(request, ct);
             _metrics.Stage("create", TimeSpan.FromMilliseconds(NowMs - task.CreatedAt));
             await _store.MarkCreatedAsync(task, created.Sequence, created.SamplingSeed, NowMs, ct, task.IsOriginal ? Vrf(created.SamplingSeed) : null);
@@ -149,7 +148,6 @@ public sealed partial class TaskExecutor
         _metrics.Stage("validate", TimeSpan.FromMilliseconds(NowMs - _open.LastChange(task.TaskIdCommitment, NowMs)));
         try
         {
-            await _pacer.TurnAsync(task.TaskIdCommitment, ct);
             await _relay.ValidateAsync([task.TaskIdCommitment], task.TaskId, task.VrfProof, _publicKeyHex, ct);
         }
         catch (RelayException e) when (e.Kind != RelayErrorKind.Transient)
@@ -179,7 +177,6 @@ public sealed partial class TaskExecutor
         _metrics.Stage("validate", TimeSpan.FromMilliseconds(NowMs - group.Max(m => _open.LastChange(m.TaskIdCommitment, NowMs))));
         try
         {
-            await _pacer.TurnAsync(original.TaskIdCommitment, ct);
             await _relay.ValidateAsync([.. group.Select(m => m.TaskIdCommitment)], original.TaskId, original.VrfProof, _publicKeyHex, ct);
             _scheduler.RelayActed();
             await MarkValidateSentAsync(group, members, null, ct);
@@ -271,7 +268,6 @@ public sealed partial class TaskExecutor
         Replace(members, sibling, await ReloadAsync(sibling, ct));
         try
         {
-            await _pacer.TurnAsync(sibling.TaskIdCommitment, ct);
             await _relay.AbortAsync(sibling.TaskIdCommitment, ct);
             var current = members.First(m => m.Id == sibling.Id);
             return await AdvanceAsync(current, members, InferenceStatus.EndAborted, new TaskUpdate(AbortReason: (int)AbortReason.Cancelled), ct);

@@ -3,13 +3,15 @@ using System.Collections.Concurrent;
 namespace Crynux.Bridge.Engine.Workflow;
 
 /// <summary>
-/// Per Relay task: at most one call every <see cref="MinGap"/> (the Relay allows 2 requests a second per task), and the
+/// Per Relay task: at most one GET (the task, or a result) every <see cref="MinGap"/> (the Relay's polling limit is 2 a
+/// second per task; the POSTs of the workflow, each sent once per step, are not paced), and the
 /// back-off of its retries. One retry budget per task: the attempts counter stored on the row grows the wait (1 s,
 /// 2 s, 4 s … up to 30 s, jittered), so a long outage costs one call per task every half minute and never gives up.
 /// </summary>
 public sealed class TaskPacer(TimeProvider time, Random? random = null)
 {
-    public static readonly TimeSpan MinGap = TimeSpan.FromMilliseconds(500);
+    /// <summary>Above half a second, so that two GETs a second stay under the limit however the network delays them.</summary>
+    public static readonly TimeSpan MinGap = TimeSpan.FromMilliseconds(600);
     public static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
 
     private readonly Random _random = random ?? Random.Shared;
@@ -36,7 +38,7 @@ public sealed class TaskPacer(TimeProvider time, Random? random = null)
         return wait;
     }
 
-    /// <summary>Waits for this task's turn to call the Relay (at least <see cref="MinGap"/> after its previous call), and takes it.</summary>
+    /// <summary>Waits for this task's turn to GET from the Relay (at least <see cref="MinGap"/> after its previous call), and takes it.</summary>
     public async Task TurnAsync(string commitment, CancellationToken ct)
     {
         while (true)
