@@ -256,7 +256,8 @@ public sealed class TaskStore
         var stage = (int)Stages.Of(status);
         // Same-stage updates are allowed so that ScoreReady can still learn its node; lower stages are ignored.
         return connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inference_tasks SET status = @status, stage = @stage, " +
+            // attempts first: MySQL evaluates SET left to right with the new values. Progress resets the retry budget.
+            "UPDATE inference_tasks SET attempts = CASE WHEN stage < @stage THEN 0 ELSE attempts END, status = @status, stage = @stage, " +
             "selected_node = CASE WHEN @selectedNode IS NULL OR @selectedNode = '' THEN selected_node ELSE @selectedNode END, " +
             "abort_reason = CASE WHEN @abortReason IS NULL THEN abort_reason ELSE @abortReason END, " +
             "task_error = CASE WHEN @taskError IS NULL THEN task_error ELSE @taskError END, " +
@@ -284,7 +285,7 @@ public sealed class TaskStore
             var connection = write.Connection;
             await using var tx = await connection.BeginTransactionAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE inference_tasks SET " +
+                $"UPDATE inference_tasks SET attempts = CASE WHEN stage < {(int)TaskStage.Created} THEN 0 ELSE attempts END, " +
                 "sequence = CASE WHEN sampling_seed = '' THEN @Sequence ELSE sequence END, " +
                 "sampling_seed = CASE WHEN sampling_seed = '' THEN @SamplingSeed ELSE sampling_seed END, " +
                 "relay_created_at = COALESCE(relay_created_at, @now), outcome_unknown = 0, " +

@@ -245,7 +245,7 @@ public sealed partial class TaskExecutor
                 }
             }
         }
-        catch (RelayException e) when (task.Attempts + 1 >= DefiniteFailureBudget && e.Kind != RelayErrorKind.Transient || task.Attempts + 1 >= DefiniteFailureBudget * 4)
+        catch (RelayException e) when ((task.Attempts + 1 >= DefiniteFailureBudget && e.Kind != RelayErrorKind.Transient) || task.Attempts + 1 >= DefiniteFailureBudget * 4)
         {
             _log.LogWarning("Download of {Commitment} given up: {Error}", task.TaskIdCommitment, e.Message);
             await _store.GiveUpAsync(task.Id, "download_failed: " + e.RelayMessage, NowMs, ct);

@@ -124,9 +124,9 @@ public sealed partial class TaskExecutor
     private async Task<bool> ExecuteAsync(TaskStep step, ClientTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
     {
         var member = step.Member;
-        if (member is not null && !ReferenceEquals(member, members.FirstOrDefault(m => m.Id == member.Id)))
+        if ((member is not null && !IsCurrent(member, members)) || (step.Group is { } group && !group.All(m => IsCurrent(m, members))))
         {
-            return false; // replaced by an earlier step of this round: decide again on the fresh row
+            return false; // replaced by an earlier step of this round: decide again on the fresh rows
         }
         switch (step.Kind)
         {
@@ -165,6 +165,9 @@ public sealed partial class TaskExecutor
                 return false;
         }
     }
+
+    private static bool IsCurrent(InferenceTaskRow row, List<InferenceTaskRow> members) =>
+        ReferenceEquals(row, members.FirstOrDefault(m => m.Id == row.Id));
 
     private static bool Replace(List<InferenceTaskRow> members, InferenceTaskRow old, InferenceTaskRow fresh)
     {

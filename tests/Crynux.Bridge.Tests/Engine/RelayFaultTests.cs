@@ -59,7 +59,8 @@ public sealed class RelayFaultTests
         // Accepted by the Relay, and then the answer is lost: the case that cost money before.
         bridge.Devnet.Control.AddFault(Rule(route, fault) with { Timing = FaultTiming.AfterHandling });
 
-        var first = await Task.WhenAll(Enumerable.Range(0, Requests).Select(i => SendAsync(bridge, i)));
+        // Retries come after a second or two: a minute is plenty, and a request lost to the fault fails here, not after minutes.
+        var first = await Task.WhenAll(Enumerable.Range(0, Requests).Select(i => SendAsync(bridge, i))).WaitAsync(TimeSpan.FromSeconds(60), Ct);
         var again = await Task.WhenAll(Enumerable.Range(0, Requests).Select(i => SendAsync(bridge, i)));
 
         Assert.True(bridge.Devnet.Control.FaultHits > 0, "the fault never fired");
