@@ -362,7 +362,7 @@ public sealed class TaskStore
             "UPDATE client_tasks SET status = @status, result_task_id = @resultTaskId, error = @error, failed_count = @failedCount, " +
             "finished_at = @now, updated_at = @now, quota_reserved = 0, " +
             "is_open = CASE WHEN @close = 1 THEN 0 ELSE is_open END, lease_owner = CASE WHEN @close = 1 THEN NULL ELSE lease_owner END " +
-            "WHERE id = @Id AND status = 'running'",
+            $"WHERE id = @Id AND status = '{ClientTaskStatus.Running}'",
             new { task.Id, status, resultTaskId, error = error is null ? null : Truncate(error), failedCount, now, close = close ? 1 : 0 }, tx, cancellationToken: ct));
         if (changed > 0 && status == ClientTaskStatus.Failed && task.QuotaReserved > 0 && task.ApiKeyId is { } keyId)
         {
@@ -456,10 +456,10 @@ public sealed class TaskStore
         await using var connection = await _db.OpenAsync(ct);
         return await connection.QuerySingleAsync<TaskCounts>(new CommandDefinition(
             "SELECT COUNT(*) AS total, " +
-            "COALESCE(SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), 0) AS success, " +
-            "COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed, " +
-            "COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running, " +
-            "COALESCE(SUM(CASE WHEN status = 'success' THEN finished_at - created_at ELSE 0 END), 0) AS success_ms " +
+            $"COALESCE(SUM(CASE WHEN status = '{ClientTaskStatus.Success}' THEN 1 ELSE 0 END), 0) AS success, " +
+            $"COALESCE(SUM(CASE WHEN status = '{ClientTaskStatus.Failed}' THEN 1 ELSE 0 END), 0) AS failed, " +
+            $"COALESCE(SUM(CASE WHEN status = '{ClientTaskStatus.Running}' THEN 1 ELSE 0 END), 0) AS running, " +
+            $"COALESCE(SUM(CASE WHEN status = '{ClientTaskStatus.Success}' THEN finished_at - created_at ELSE 0 END), 0) AS success_ms " +
             "FROM client_tasks WHERE created_at >= @sinceMs", new { sinceMs }, cancellationToken: ct));
     }
 
