@@ -95,6 +95,30 @@ public sealed class RelayFaultTests
         Assert.True(most <= 2, $"{most} GETs about {commitment} within one second");
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("mysql")]
+    public async Task A_relay_outage_of_every_route_delays_tasks_without_hammering_and_loses_none(string driver)
+    {
+        using var recorder = new RelayCallRecorder();
+        await using var bridge = await TestBridge.StartAsync(driver, relayHandler: recorder);
+        // Every Relay route answers 503 (after acting, for the calls that act) for 30 s of the devnet's clock.
+        bridge.Devnet.Control.AddFault(new FaultRule { Route = "any", Kind = FaultKind.Status, StatusCode = 503, Count = 0, For = TimeSpan.FromSeconds(30) });
+        var requests = Enumerable.Range(0, 10).Select(i => SendAsync(bridge, i)).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(4), Ct); // the bridge retries into the outage for a while
+        var getsDuringOutage = recorder.GetCount;
+        bridge.DevnetTime.Advance(TimeSpan.FromSeconds(31));
+
+        var answers = await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(90), Ct);
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK, a.Answer));
+        Assert.Equal(10, bridge.Devnet.Control.GetTasks().Count);
+        Assert.Equal(10, bridge.CountLedger("TaskPayment"));
+        // Each task is asked about at most every 600 ms, and backs off from there: 10 tasks, 4 s, at most 2 a second each.
+        Assert.True(getsDuringOutage <= 10 * 2 * 4, $"{getsDuringOutage} task GETs during 4 s of outage");
+        var (most, commitment) = recorder.MostGetsInOneSecond();
+        Assert.True(most <= 2, $"{most} GETs about {commitment} within one second");
+    }
+
     /// <summary>The kept result is the one the Relay scored, and it is what the client was answered.</summary>
     private static void AssertCorrect(TestBridge bridge, InferenceTaskRow member, TaskSnapshot relayTask, string answer)
     {
