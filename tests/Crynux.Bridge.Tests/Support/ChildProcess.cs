@@ -27,9 +27,15 @@ public sealed class ChildProcess : IAsyncDisposable
         return Path.Combine(bin, project, config, project + ".dll");
     }
 
-    public static ChildProcess Start(string project, string workingDirectory, params string[] args)
+    public static ChildProcess Start(string project, string workingDirectory, params string[] args) => Start(project, workingDirectory, null, args);
+
+    public static ChildProcess Start(string project, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(DllOf(project));
         foreach (var arg in args)
         {
@@ -111,6 +117,13 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         using var cts = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>SIGKILL: the process dies at once, mid-write or mid-call, with no shutdown.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()
