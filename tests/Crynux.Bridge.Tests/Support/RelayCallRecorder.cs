@@ -6,17 +6,24 @@ namespace Crynux.Bridge.Tests.Support;
 /// Sits between the bridge and the Relay and notes when each GET about one task (the task, or one of its results) was
 /// sent, to check the Relay's limit of 2 requests a second per task.
 /// </summary>
-public sealed class RelayCallRecorder() : DelegatingHandler(new SocketsHttpHandler())
+public sealed class RelayCallRecorder(TimeProvider? time = null) : DelegatingHandler(new SocketsHttpHandler())
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentQueue<(string Commitment, DateTimeOffset At)> _gets = new();
+    private readonly ConcurrentQueue<(string Method, string Path, DateTimeOffset At)> _calls = new();
+
+    /// <summary>Every call, in order, with the time (on the given clock) it was sent.</summary>
+    public IReadOnlyList<(string Method, string Path, DateTimeOffset At)> Calls => [.. _calls];
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var segments = request.RequestUri!.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var now = _time.GetUtcNow();
+        _calls.Enqueue((request.Method.Method, request.RequestUri.AbsolutePath, now));
         if (request.Method == HttpMethod.Get && segments.Length >= 3 && segments[1] == "inference_tasks" && segments[2].StartsWith("0x", StringComparison.Ordinal))
         {
-            _gets.Enqueue((segments[2], DateTimeOffset.UtcNow));
+            _gets.Enqueue((segments[2], now));
         }
         return base.SendAsync(request, cancellationToken);
     }

@@ -41,6 +41,9 @@ public sealed class TestBridge : IAsyncDisposable
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
     public string ApiKey { get; private set; } = "";
 
+    /// <summary>When set (before the bridge starts), the bridge's clock.</summary>
+    public TimeProvider? BridgeTime { get; set; }
+
     /// <summary>When set (before the bridge starts), the bridge's Relay calls go through it.</summary>
     public HttpMessageHandler? RelayHandler { get; set; }
 
@@ -123,7 +126,7 @@ public sealed class TestBridge : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var app = await BridgeApp.BuildAsync(options, Wallet, relayHandler: RelayHandler);
+            var app = await BridgeApp.BuildAsync(options, Wallet, BridgeTime, RelayHandler);
             try
             {
                 await app.StartAsync();
