@@ -264,6 +264,8 @@ public sealed class TaskStore
             "score = CASE WHEN @score IS NULL OR @score = '' THEN score ELSE @score END, " +
             "last_error = CASE WHEN @lastError IS NULL THEN last_error ELSE @lastError END, " +
             "validate_sent = CASE WHEN @validateSent = 1 THEN 1 ELSE validate_sent END, " +
+            // Validated or ended at the Relay: whatever call's answer was lost, its outcome is known now.
+            $"outcome_unknown = CASE WHEN @stage >= {(int)TaskStage.Validated} THEN 0 ELSE outcome_unknown END, " +
             $"downloaded_at = CASE WHEN @status = {(int)InferenceStatus.ResultDownloaded} THEN @now ELSE downloaded_at END, updated_at = @now " +
             $"WHERE {where} AND (stage < @stage OR (stage = @stage AND status = @status))",
             new

@@ -96,6 +96,27 @@ public sealed class RelayFaultTests
     }
 
     [Theory]
+    [InlineData("5xx")]
+    [InlineData("reset")]
+    [InlineData("garbage")]
+    public async Task A_group_validate_whose_answer_was_lost_is_learned_and_the_group_settles_once(string fault)
+    {
+        using var recorder = new RelayCallRecorder();
+        await using var bridge = await TestBridge.StartAsync(unselectedSeeds: false, relayHandler: recorder);
+        bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
+        bridge.Devnet.Control.AddFault(Rule("validate", fault) with { Count = 1 });
+        var task = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1));
+        Assert.Equal(ClientTaskStatus.Success, task.Status);
+        Assert.Equal(1, bridge.Devnet.Control.FaultHits);
+        Assert.Equal(3, bridge.Devnet.Control.GetTasks().Count);
+        Assert.Equal(3, bridge.CountLedger("TaskPayment"));
+        Assert.Equal(2, bridge.CountLedger("TaskRefund"));
+        var members = await bridge.Service<TaskStore>().GetMembersAsync(task.Id, Ct);
+        Assert.All(members, m => Assert.Equal(0, m.OutcomeUnknown));
+        Assert.True(recorder.MostGetsInOneSecond().Most <= 2);
+    }
+
+    [Theory]
     [InlineData("sqlite")]
     [InlineData("mysql")]
     public async Task A_relay_outage_of_every_route_delays_tasks_without_hammering_and_loses_none(string driver)
