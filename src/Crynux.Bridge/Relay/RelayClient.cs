@@ -12,7 +12,9 @@ namespace Crynux.Bridge.Relay;
 
 /// <summary>
 /// The typed client of the Crynux Relay: signs every request with the wallet key (Crynux.Crypto), parses the envelopes into
-/// results or <see cref="RelayException"/>, and retries transient failures with jittered backoff.
+/// results or <see cref="RelayException"/> (only the Relay's own envelopes count as answers; see <see cref="ErrorAsync"/>).
+/// Shared reads (clock, events, balance) retry transient failures with a short jittered back-off; calls about one task
+/// are sent once, and the engine paces their retries per task.
 /// </summary>
 public sealed class RelayClient
 {
