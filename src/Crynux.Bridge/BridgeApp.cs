@@ -1,25 +1,22 @@
-using Crynux.Bridge.Api;
-using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
-using Crynux.Bridge.Data;
-using Crynux.Bridge.Engine;
-using Crynux.Bridge.Observability;
-using Crynux.Bridge.Relay;
 using Crynux.Crypto;
 using Serilog;
 using Serilog.Events;
-using StackExchange.Redis;
 
 namespace Crynux.Bridge;
 
-/// <summary>Builds the bridge: options, wallet, database, Relay client, engine and every API area.</summary>
+/// <summary>
+/// Builds the bridge's web application: host settings (Kestrel, logging), then <see cref="BridgeComposition.AddBridge"/> and
+/// <see cref="BridgeComposition.MapBridgeApi"/>. Nothing is migrated or connected here: the database migrates as the first
+/// start-up step, Redis connects on first use.
+/// </summary>
 public static class BridgeApp
 {
     /// <param name="options">Validated options.</param>
     /// <param name="wallet">The application wallet.</param>
     /// <param name="time">The clock (tests inject one).</param>
     /// <param name="relayHandler">An HTTP handler for Relay calls (tests and benchmarks may wrap it).</param>
-    public static async Task<WebApplication> BuildAsync(BridgeOptions options, EthKey wallet, TimeProvider? time = null, HttpMessageHandler? relayHandler = null,
+    public static Task<WebApplication> BuildAsync(BridgeOptions options, EthKey wallet, TimeProvider? time = null, HttpMessageHandler? relayHandler = null,
         string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -52,74 +49,10 @@ public static class BridgeApp
             }
         });
 
-        var db = Database.FromOptions(options.Db, Path.GetDirectoryName(Path.GetFullPath(options.DataDir.InferenceTasks)) ?? "data");
-        await db.MigrateAsync();
-        var metrics = new BridgeMetrics();
-        var instanceId = options.Engine.InstanceId.Length > 0 ? options.Engine.InstanceId : Environment.MachineName;
-
-        var services = builder.Services;
-        services.AddSingleton(options);
-        services.AddSingleton(wallet);
-        services.AddSingleton(time);
-        services.AddSingleton(db);
-        services.AddSingleton(metrics);
-        services.AddBridgeObservability(options, metrics);
-        services.AddSingleton(new EngineIdentity(instanceId));
-        services.AddSingleton(new ResultFiles(options.DataDir.InferenceTasks));
-        services.AddSingleton<TaskStore>();
-        services.AddSingleton<ApiKeyStore>();
-        services.AddSingleton<RelayClock>();
-        services.AddSingleton(sp => new RelayClient(
-            new HttpClient(relayHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 }, disposeHandler: relayHandler is null)
-            {
-                BaseAddress = new Uri(options.Relay.BaseUrl.TrimEnd('/') + "/"),
-                Timeout = TimeSpan.FromSeconds(options.Relay.TimeoutSeconds),
-            },
-            wallet, sp.GetRequiredService<RelayClock>(), time, metrics, options.Relay));
-        services.AddSingleton<TaskSignals>();
-        services.AddSingleton<OpenTasks>();
-        services.AddSingleton<WorkSet>();
-        services.AddSingleton(new RelayQueueGate(options.Engine.RelayQueueLimit));
-        services.AddSingleton<TaskDriver>();
-        services.AddSingleton<TaskEngine>();
-        services.AddHostedService(sp => sp.GetRequiredService<TaskEngine>());
-        services.AddSingleton<AdmissionWriter>();
-        services.AddSingleton<TaskSubmitter>();
-        services.AddSingleton<ClientAuth>();
-        services.AddSingleton<TaskRuns>();
-        services.AddSingleton<ManagementSignatures>();
-        services.AddSingleton<ApiKeyRuntime>();
-        services.AddSingleton<LlmRuntime>();
-        if (options.Redis.Connection.Length > 0)
-        {
-            var redis = await ConnectionMultiplexer.ConnectAsync(options.Redis.Connection);
-            services.AddSingleton<IConnectionMultiplexer>(redis);
-            services.AddSingleton<IRateLimiter, RedisRateLimiter>();
-        }
-        else
-        {
-            services.AddSingleton<IRateLimiter, MemoryRateLimiter>();
-        }
-        services.AddCors();
-        services.AddOpenApi("v1", openApi => OpenApiDocument.Configure(openApi));
-
+        builder.AddBridge(options, wallet, time, relayHandler);
         var app = builder.Build();
-        var signals = app.Services.GetRequiredService<TaskSignals>();
-        metrics.Gauge("crynux_bridge_waiting_requests", () => signals.Waiters);
-        HttpMetricsMiddleware.Use(app, metrics);
-        ErrorEnvelopes.Use(app);
-        app.UseCors(cors => cors.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
-            .WithExposedHeaders("Retry-After", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"));
-        StaticPages.Map(app);
-        app.MapOpenApi("/openapi.json");
-        LlmEndpoints.Map(app);
-        ResponsesEndpoints.Map(app);
-        ImageEndpoints.Map(app);
-        InferenceTaskEndpoints.Map(app);
-        ApiKeyEndpoints.Map(app);
-        InfoEndpoints.Map(app);
-        OpsEndpoints.Map(app);
-        return app;
+        app.MapBridgeApi();
+        return Task.FromResult(app);
     }
 
     private static void ConfigureLogging(WebApplicationBuilder builder, BridgeOptions options)

@@ -68,6 +68,7 @@ public static class BridgeProgram
             if (devnet)
             {
                 var key = await CreateDevnetKeyAsync(app.Services);
+                await SelfCheckAsync(options, key);
                 Console.WriteLine($"Devnet relay at {relay!.BaseUrl} with {relay.Control.NodeAddresses.Count} simulated nodes; the wallet is funded.");
                 Console.WriteLine($"API key (roles chat, image): {key}");
                 Console.WriteLine($"Try: curl http://localhost:{options.Http.Port}/v1/chat/completions -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' -d '{{\"model\":\"Qwen/Qwen2.5-7B\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello\"}}]}}'");
@@ -137,6 +138,34 @@ public static class BridgeProgram
             now.AddDays(365).ToUnixTimeSeconds(), 0, 600, now.ToUnixTimeMilliseconds(), CancellationToken.None);
         await keys.SetRolesAsync(row.Id, $"{Roles.Chat},{Roles.Image}", now.ToUnixTimeMilliseconds(), CancellationToken.None);
         return key;
+    }
+
+    /// <summary>
+    /// One chat through the whole path (HTTP, engine, devnet) before the key is printed: it proves the devnet round trip
+    /// works, and the code it runs is compiled by the time the first request comes (a cold first chat takes seconds).
+    /// </summary>
+    private static async Task SelfCheckAsync(BridgeOptions options, string key)
+    {
+        var host = options.Http.Host is "0.0.0.0" or "" or "*" or "localhost" ? "127.0.0.1" : options.Http.Host;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{host}:{options.Http.Port}/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"Qwen/Qwen2.5-7B","messages":[{"role":"user","content":"self-check"}],"max_tokens":4}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            using var response = await http.SendAsync(request);
+            Console.WriteLine(response.IsSuccessStatusCode
+                ? $"Devnet self-check: a chat answered in {started.ElapsedMilliseconds} ms."
+                : $"warning: the devnet self-check chat answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Console.WriteLine($"warning: the devnet self-check chat failed: {e.Message}");
+        }
     }
 
     private static async Task CheckBalanceAsync(RelayClient relay)

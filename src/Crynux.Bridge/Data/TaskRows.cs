@@ -27,20 +27,20 @@ public enum TaskType
 public static class Stages
 {
     /// <summary>How far a task has come; a status update never moves a task to a lower stage (events can arrive late).</summary>
-    public static int Of(InferenceStatus status) => status switch
+    public static TaskStage Of(InferenceStatus status) => status switch
     {
-        InferenceStatus.Pending => 0,
-        InferenceStatus.Created => 1,
-        InferenceStatus.Started or InferenceStatus.ParamsUploaded => 2,
-        InferenceStatus.ScoreReady or InferenceStatus.ErrorReported => 3,
-        InferenceStatus.Validated => 4,
-        InferenceStatus.EndSuccess => 5,
-        InferenceStatus.EndAborted or InferenceStatus.EndGroupRefund or InferenceStatus.EndInvalidated => 6,
-        _ => 7,
+        InferenceStatus.Pending => TaskStage.Pending,
+        InferenceStatus.Created => TaskStage.Created,
+        InferenceStatus.Started or InferenceStatus.ParamsUploaded => TaskStage.Running,
+        InferenceStatus.ScoreReady or InferenceStatus.ErrorReported => TaskStage.Scored,
+        InferenceStatus.Validated => TaskStage.Validated,
+        InferenceStatus.EndSuccess => TaskStage.Succeeded,
+        InferenceStatus.EndAborted or InferenceStatus.EndGroupRefund or InferenceStatus.EndInvalidated => TaskStage.Finished,
+        _ => TaskStage.Downloaded,
     };
 
     /// <summary>Stage 6 and up: nothing more will happen to the task (a download that gave up is also put here).</summary>
-    public const int Finished = 6;
+    public const int Finished = (int)TaskStage.Finished;
 }
 
 public static class ClientTaskStatus
@@ -113,6 +113,10 @@ public sealed class InferenceTaskRow
     public int ValidateSent { get; set; }
     public int CancelSent { get; set; }
     public int Attempts { get; set; }
+    /// <summary>1 while a call about the task got no readable answer: the Relay must be asked before the next step.</summary>
+    public int OutcomeUnknown { get; set; }
+    /// <summary>The score the Relay holds ("" until known): sha256 of an LLM result, pHashes of SD images.</summary>
+    public string Score { get; set; } = "";
     public string? LastError { get; set; }
     public string CreatedBy { get; set; } = "";
     public long CreatedAt { get; set; }
@@ -125,6 +129,17 @@ public sealed class InferenceTaskRow
     public TaskType Type => (TaskType)TaskType;
 
     public bool IsFinished => Stage >= Stages.Finished;
+
+    public bool IsOriginal => IsValidation == 0;
+
+    public TaskStage StageValue => (TaskStage)Stage;
+
+    public bool IsOutcomeUnknown => OutcomeUnknown == 1;
+
+    /// <summary>The Relay has (or had) this task, but the bridge has not learned its sequence and sampling seed.</summary>
+    public bool LacksCreateAnswer => Stage >= 1 && SamplingSeed.Length == 0;
+
+    public AbortReason Abort => (AbortReason)AbortReason;
 
     public IReadOnlyList<string> ModelIds => TaskModelIds.Split(';', StringSplitOptions.RemoveEmptyEntries);
 }

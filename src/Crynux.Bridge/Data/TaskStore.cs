@@ -9,14 +9,14 @@ public sealed class TaskStore
     private const string InferenceColumns =
         "client_task_id, group_id, is_validation, task_args, task_type, task_model_ids, task_version, task_fee, min_vram, required_gpu, " +
         "required_gpu_vram, task_size, timeout, status, stage, task_id, nonce, task_id_commitment, sequence, sampling_seed, vrf_proof, " +
-        "vrf_number, need_validation, selected_node, abort_reason, task_error, validate_sent, cancel_sent, attempts, last_error, created_by, " +
-        "created_at, updated_at";
+        "vrf_number, need_validation, selected_node, abort_reason, task_error, validate_sent, cancel_sent, attempts, outcome_unknown, score, " +
+        "last_error, created_by, created_at, updated_at";
 
     private const string InferenceValues =
         "@ClientTaskId, @GroupId, @IsValidation, @TaskArgs, @TaskType, @TaskModelIds, @TaskVersion, @TaskFee, @MinVram, @RequiredGpu, " +
         "@RequiredGpuVram, @TaskSize, @Timeout, @Status, @Stage, @TaskId, @Nonce, @TaskIdCommitment, @Sequence, @SamplingSeed, @VrfProof, " +
-        "@VrfNumber, @NeedValidation, @SelectedNode, @AbortReason, @TaskError, @ValidateSent, @CancelSent, @Attempts, @LastError, @CreatedBy, " +
-        "@CreatedAt, @UpdatedAt";
+        "@VrfNumber, @NeedValidation, @SelectedNode, @AbortReason, @TaskError, @ValidateSent, @CancelSent, @Attempts, @OutcomeUnknown, @Score, " +
+        "@LastError, @CreatedBy, @CreatedAt, @UpdatedAt";
 
     private readonly Database _db;
 
@@ -178,24 +178,27 @@ public sealed class TaskStore
         await using var write = await _db.OpenWriteAsync(ct);
         var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inference_tasks SET sequence = @sequence, sampling_seed = @samplingSeed, relay_created_at = @now, attempts = 0, last_error = NULL, " +
-            "status = CASE WHEN stage < 1 THEN 1 ELSE status END, stage = CASE WHEN stage < 1 THEN 1 ELSE stage END, updated_at = @now, " +
+            "UPDATE inference_tasks SET sequence = @sequence, sampling_seed = @samplingSeed, relay_created_at = @now, attempts = 0, last_error = NULL, outcome_unknown = 0, " +
+            $"status = CASE WHEN stage < {(int)TaskStage.Created} THEN {(int)InferenceStatus.Created} ELSE status END, " +
+            $"stage = CASE WHEN stage < {(int)TaskStage.Created} THEN {(int)TaskStage.Created} ELSE stage END, updated_at = @now, " +
             "vrf_proof = COALESCE(@proof, vrf_proof), vrf_number = COALESCE(@number, vrf_number), need_validation = COALESCE(@need, need_validation) " +
             "WHERE id = @Id",
             new { task.Id, sequence, samplingSeed, now, proof = vrf?.Proof, number = vrf?.Number, need = vrf is { } v ? (v.NeedValidation ? 1 : 0) : (int?)null },
             cancellationToken: ct));
         task.Sequence = sequence;
         task.SamplingSeed = samplingSeed;
+        task.OutcomeUnknown = 0;
+        task.Attempts = 0;
         if (vrf is { } result)
         {
             task.VrfProof = result.Proof;
             task.VrfNumber = result.Number;
             task.NeedValidation = result.NeedValidation ? 1 : 0;
         }
-        if (task.Stage < 1)
+        if (task.Stage < (int)TaskStage.Created)
         {
             task.Status = (int)InferenceStatus.Created;
-            task.Stage = 1;
+            task.Stage = (int)TaskStage.Created;
         }
     }
 
@@ -250,22 +253,77 @@ public sealed class TaskStore
     private static Task<int> AdvanceAsync(DbConnection connection, DbTransaction? tx, string where, object key, InferenceStatus status, TaskUpdate update,
         long now, CancellationToken ct)
     {
-        var stage = Stages.Of(status);
+        var stage = (int)Stages.Of(status);
         // Same-stage updates are allowed so that ScoreReady can still learn its node; lower stages are ignored.
         return connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inference_tasks SET status = @status, stage = @stage, " +
+            // attempts first: MySQL evaluates SET left to right with the new values. Progress resets the retry budget.
+            "UPDATE inference_tasks SET attempts = CASE WHEN stage < @stage THEN 0 ELSE attempts END, status = @status, stage = @stage, " +
             "selected_node = CASE WHEN @selectedNode IS NULL OR @selectedNode = '' THEN selected_node ELSE @selectedNode END, " +
             "abort_reason = CASE WHEN @abortReason IS NULL THEN abort_reason ELSE @abortReason END, " +
             "task_error = CASE WHEN @taskError IS NULL THEN task_error ELSE @taskError END, " +
+            "score = CASE WHEN @score IS NULL OR @score = '' THEN score ELSE @score END, " +
             "last_error = CASE WHEN @lastError IS NULL THEN last_error ELSE @lastError END, " +
             "validate_sent = CASE WHEN @validateSent = 1 THEN 1 ELSE validate_sent END, " +
-            "downloaded_at = CASE WHEN @status = 11 THEN @now ELSE downloaded_at END, updated_at = @now " +
+            // Validated or ended at the Relay: whatever call's answer was lost, its outcome is known now.
+            $"outcome_unknown = CASE WHEN @stage >= {(int)TaskStage.Validated} THEN 0 ELSE outcome_unknown END, " +
+            $"downloaded_at = CASE WHEN @status = {(int)InferenceStatus.ResultDownloaded} THEN @now ELSE downloaded_at END, updated_at = @now " +
             $"WHERE {where} AND (stage < @stage OR (stage = @stage AND status = @status))",
             new
             {
                 key, status = (int)status, stage, selectedNode = update.SelectedNode, abortReason = update.AbortReason, taskError = update.TaskError,
-                lastError = update.LastError, validateSent = update.ValidateSent ? 1 : 0, now,
+                lastError = update.LastError, validateSent = update.ValidateSent ? 1 : 0, score = update.Score, now,
             }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Records what a GET of the task told: the create's answer when it was lost (sequence and seed, first time only), the
+    /// score, and the status (forward only); clears <c>outcome_unknown</c>. Returns the row as stored.
+    /// </summary>
+    public async Task<InferenceTaskRow> LearnAsync(long id, RelayFacts facts, long now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        await using (var write = await _db.OpenWriteAsync(ct))
+        {
+            var connection = write.Connection;
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE inference_tasks SET attempts = CASE WHEN stage < {(int)TaskStage.Created} THEN 0 ELSE attempts END, " +
+                "sequence = CASE WHEN sampling_seed = '' THEN @Sequence ELSE sequence END, " +
+                "sampling_seed = CASE WHEN sampling_seed = '' THEN @SamplingSeed ELSE sampling_seed END, " +
+                "relay_created_at = COALESCE(relay_created_at, @now), outcome_unknown = 0, " +
+                "score = CASE WHEN @Score = '' THEN score ELSE @Score END, " +
+                $"status = CASE WHEN stage < {(int)TaskStage.Created} THEN {(int)InferenceStatus.Created} ELSE status END, " +
+                $"stage = CASE WHEN stage < {(int)TaskStage.Created} THEN {(int)TaskStage.Created} ELSE stage END, updated_at = @now WHERE id = @id",
+                new { id, facts.Sequence, facts.SamplingSeed, facts.Score, now }, tx, cancellationToken: ct));
+            await AdvanceAsync(connection, tx, "id = @key", id, facts.Status, facts.Update, now, ct);
+            await tx.CommitAsync(ct);
+        }
+        return await GetInferenceTaskAsync(id, ct) ?? throw new InvalidOperationException($"inference task {id} vanished");
+    }
+
+    /// <summary>A call about the task failed: counts it against the task's retry budget, notes the error, and with
+    /// <paramref name="outcomeUnknown"/> marks that the Relay must be asked before the next step. Returns the row as stored.</summary>
+    public async Task<InferenceTaskRow> RecordFailureAsync(long id, int attempts, string error, bool outcomeUnknown, long now, CancellationToken ct)
+    {
+        await using (var write = await _db.OpenWriteAsync(ct))
+        {
+            await write.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE inference_tasks SET attempts = @attempts, last_error = @error, updated_at = @now, " +
+                "outcome_unknown = CASE WHEN @unknown = 1 THEN 1 ELSE outcome_unknown END WHERE id = @id",
+                new { id, attempts, error = Truncate(error), unknown = outcomeUnknown ? 1 : 0, now }, cancellationToken: ct));
+        }
+        return await GetInferenceTaskAsync(id, ct) ?? throw new InvalidOperationException($"inference task {id} vanished");
+    }
+
+    /// <summary>Clears <c>outcome_unknown</c> (the Relay does not have the task: the create may be sent again).</summary>
+    public async Task<InferenceTaskRow> ClearOutcomeUnknownAsync(long id, long now, CancellationToken ct)
+    {
+        await using (var write = await _db.OpenWriteAsync(ct))
+        {
+            await write.Connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE inference_tasks SET outcome_unknown = 0, updated_at = @now WHERE id = @id", new { id, now }, cancellationToken: ct));
+        }
+        return await GetInferenceTaskAsync(id, ct) ?? throw new InvalidOperationException($"inference task {id} vanished");
     }
 
     /// <summary>Marks a task as finished without changing its status (a download that gave up, a group that cannot validate).</summary>
@@ -274,7 +332,7 @@ public sealed class TaskStore
         await using var write = await _db.OpenWriteAsync(ct);
         var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE inference_tasks SET stage = 6, last_error = @error, updated_at = @now WHERE id = @id AND stage < 6",
+            $"UPDATE inference_tasks SET stage = {(int)TaskStage.Finished}, last_error = @error, updated_at = @now WHERE id = @id AND stage < {(int)TaskStage.Finished}",
             new { id, error = Truncate(error), now }, cancellationToken: ct));
     }
 
@@ -306,7 +364,7 @@ public sealed class TaskStore
             "UPDATE client_tasks SET status = @status, result_task_id = @resultTaskId, error = @error, failed_count = @failedCount, " +
             "finished_at = @now, updated_at = @now, quota_reserved = 0, " +
             "is_open = CASE WHEN @close = 1 THEN 0 ELSE is_open END, lease_owner = CASE WHEN @close = 1 THEN NULL ELSE lease_owner END " +
-            "WHERE id = @Id AND status = 'running'",
+            $"WHERE id = @Id AND status = '{ClientTaskStatus.Running}'",
             new { task.Id, status, resultTaskId, error = error is null ? null : Truncate(error), failedCount, now, close = close ? 1 : 0 }, tx, cancellationToken: ct));
         if (changed > 0 && status == ClientTaskStatus.Failed && task.QuotaReserved > 0 && task.ApiKeyId is { } keyId)
         {
@@ -363,7 +421,7 @@ public sealed class TaskStore
     {
         await using var connection = await _db.OpenAsync(ct);
         var rows = await connection.QueryAsync<(string, long)>(new CommandDefinition(
-            "SELECT task_id_commitment, client_task_id FROM inference_tasks WHERE client_task_id = @clientTaskId AND stage < 6",
+            $"SELECT task_id_commitment, client_task_id FROM inference_tasks WHERE client_task_id = @clientTaskId AND stage < {(int)TaskStage.Finished}",
             new { clientTaskId }, cancellationToken: ct));
         return rows.AsList();
     }
@@ -400,10 +458,10 @@ public sealed class TaskStore
         await using var connection = await _db.OpenAsync(ct);
         return await connection.QuerySingleAsync<TaskCounts>(new CommandDefinition(
             "SELECT COUNT(*) AS total, " +
-            "COALESCE(SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), 0) AS success, " +
-            "COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed, " +
-            "COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running, " +
-            "COALESCE(SUM(CASE WHEN status = 'success' THEN finished_at - created_at ELSE 0 END), 0) AS success_ms " +
+            $"COALESCE(SUM(CASE WHEN status = '{ClientTaskStatus.Success}' THEN 1 ELSE 0 END), 0) AS success, " +
+            $"COALESCE(SUM(CASE WHEN status = '{ClientTaskStatus.Failed}' THEN 1 ELSE 0 END), 0) AS failed, " +
+            $"COALESCE(SUM(CASE WHEN status = '{ClientTaskStatus.Running}' THEN 1 ELSE 0 END), 0) AS running, " +
+            $"COALESCE(SUM(CASE WHEN status = '{ClientTaskStatus.Success}' THEN finished_at - created_at ELSE 0 END), 0) AS success_ms " +
             "FROM client_tasks WHERE created_at >= @sinceMs", new { sinceMs }, cancellationToken: ct));
     }
 
@@ -423,10 +481,14 @@ public sealed class TaskStore
 public sealed record NewClientTask(ClientTaskRow Task, IReadOnlyList<InferenceTaskRow> Members, long? ReserveKeyId);
 
 /// <summary>Optional fields that come with a status change.</summary>
-public sealed record TaskUpdate(string? SelectedNode = null, int? AbortReason = null, int? TaskError = null, string? LastError = null, bool ValidateSent = false)
+public sealed record TaskUpdate(string? SelectedNode = null, int? AbortReason = null, int? TaskError = null, string? LastError = null, bool ValidateSent = false,
+    string? Score = null)
 {
     public static TaskUpdate None { get; } = new();
 }
+
+/// <summary>What a GET of a task told about it, in the bridge's terms.</summary>
+public sealed record RelayFacts(long Sequence, string SamplingSeed, string Score, InferenceStatus Status, TaskUpdate Update);
 
 /// <summary>Decimals, because SUM is DECIMAL on MySQL and NUMERIC on PostgreSQL.</summary>
 public sealed class TaskCounts

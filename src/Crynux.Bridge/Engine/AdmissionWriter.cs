@@ -9,7 +9,8 @@ namespace Crynux.Bridge.Engine;
 /// together, so a burst of N admissions costs a few commits (fsyncs) instead of N, and a lone request waits for nothing.
 /// A request's answer comes only after its rows are committed.
 /// </summary>
-public sealed class AdmissionWriter : IAsyncDisposable
+/// <remarks>Hosted: its writer loop runs as a hosted service and drains what was queued when the host stops.</remarks>
+public sealed class AdmissionWriter : BackgroundService
 {
     // Large enough to amortise a commit, small enough that one transaction never holds the write lock for long.
     private const int MaxBatch = 128;
@@ -17,14 +18,14 @@ public sealed class AdmissionWriter : IAsyncDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskStore _store;
     private readonly ILogger<AdmissionWriter> _log;
-    private readonly Task _loop;
 
     public AdmissionWriter(TaskStore store, ILogger<AdmissionWriter> log)
     {
         _store = store;
         _log = log;
-        _loop = Task.Run(RunAsync);
     }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(RunAsync, CancellationToken.None);
 
     /// <summary>Writes the admission; false when the API key has no use left (nothing was written).</summary>
     public Task<bool> WriteAsync(NewClientTask admission, CancellationToken ct)
@@ -96,10 +97,11 @@ public sealed class AdmissionWriter : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops taking admissions; those already queued are written before the loop ends.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        await _loop;
+        await base.StopAsync(cancellationToken);
     }
 
     private sealed class Pending(NewClientTask admission, CancellationToken cancellation)

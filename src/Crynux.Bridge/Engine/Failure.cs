@@ -27,23 +27,23 @@ public static class Failure
     {
         ArgumentNullException.ThrowIfNull(members);
         var first = members.FirstOrDefault(m => m.IsValidation == 0) ?? members[0];
-        if (members.FirstOrDefault(m => m.LastError is { Length: > 0 } && m.State == InferenceStatus.EndAborted && m.AbortReason == 0) is { } local)
+        if (members.FirstOrDefault(m => m.LastError is { Length: > 0 } && m.State == InferenceStatus.EndAborted && m.Abort == AbortReason.None) is { } local)
         {
             return local.LastError!;
         }
-        if (members.Any(m => m.State == InferenceStatus.EndInvalidated) || members.Any(m => m.AbortReason == 3))
+        if (members.Any(m => m.State == InferenceStatus.EndInvalidated) || members.Any(m => m.Abort == AbortReason.IncorrectResult))
         {
             return Invalid + ": the nodes' results disagreed in validation";
         }
-        return first.AbortReason switch
+        return first.Abort switch
         {
-            1 => Timeout + ": the Relay timed the task out (no node took it, or the node ran out of time)",
-            5 => Timeout + ": the validation group timed out",
-            6 => NodeError + ": the node reported an error running the task (often invalid task arguments)",
-            8 => Timeout + ": the task was not validated in time",
-            9 => Timeout + ": the node did not upload its result in time",
-            10 => Aborted + ": the node was slashed",
-            7 => Aborted + ": the task was cancelled",
+            AbortReason.Timeout => Timeout + ": the Relay timed the task out (no node took it, or the node ran out of time)",
+            AbortReason.GroupValidationTimeout => Timeout + ": the validation group timed out",
+            AbortReason.ErrorReported => NodeError + ": the node reported an error running the task (often invalid task arguments)",
+            AbortReason.CreatorValidationTimeout => Timeout + ": the task was not validated in time",
+            AbortReason.ResultUploadTimeout => Timeout + ": the node did not upload its result in time",
+            AbortReason.NodeSlashed => Aborted + ": the node was slashed",
+            AbortReason.Cancelled => Aborted + ": the task was cancelled",
             _ => first.LastError ?? Aborted + ": the task ended without a result",
         };
     }

@@ -28,6 +28,16 @@ public sealed class ResultFiles
         return [.. Enumerable.Range(0, (int)Math.Max(1, task.TaskSize)).Select(i => PathOf(task.TaskIdCommitment, i, task.Type))];
     }
 
+    /// <summary>Writes a checked result file whole or not at all (a crash leaves no half file that a later pass would keep).</summary>
+    public static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".part";
+        await File.WriteAllBytesAsync(temporary, bytes, ct);
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>Deletes result folders older than the retention; returns how many went.</summary>
     public int DeleteOlderThan(DateTimeOffset cutoff)
     {

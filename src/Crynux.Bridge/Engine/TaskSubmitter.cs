@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Numerics;
 using System.Security.Cryptography;
+using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
+using Crynux.Bridge.Observability;
 using Crynux.Crypto;
 
 namespace Crynux.Bridge.Engine;
@@ -29,20 +31,29 @@ public sealed class TaskSubmitter
 {
     private readonly TaskStore _store;
     private readonly AdmissionWriter _writer;
-    private readonly TaskEngine _engine;
+    private readonly IEngineScheduler _scheduler;
+    private readonly OpenTasks _open;
     private readonly TaskSignals _signals;
     private readonly TimeProvider _time;
     private readonly string _instanceId;
+    private readonly long _leaseMs;
+    private readonly TaskTraces _traces;
 
-    public TaskSubmitter(TaskStore store, AdmissionWriter writer, TaskEngine engine, TaskSignals signals, TimeProvider time, EngineIdentity identity)
+    public TaskSubmitter(TaskStore store, AdmissionWriter writer, IEngineScheduler scheduler, OpenTasks open, TaskSignals signals, TimeProvider time,
+        EngineIdentity identity, BridgeOptions options, BridgeMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        _traces = metrics.Traces;
         _store = store;
         _writer = writer;
-        _engine = engine;
+        _scheduler = scheduler;
+        _open = open;
         _signals = signals;
         _time = time;
         _instanceId = identity.InstanceId;
+        _leaseMs = options.Engine.LeaseSeconds * 1000L;
     }
 
     public TaskStore Store => _store;
@@ -65,7 +76,7 @@ public sealed class TaskSubmitter
             IdempotencyKey = request.IdempotencyKey,
             QuotaReserved = request.ReserveUse && request.ApiKeyId is not null ? 1 : 0,
             LeaseOwner = _instanceId,
-            LeaseExpiresAt = _engine.NewLeaseExpiry(),
+            LeaseExpiresAt = now + _leaseMs,
             Meta = request.Meta,
             CreatedAt = now,
             UpdatedAt = now,
@@ -90,7 +101,14 @@ public sealed class TaskSubmitter
         {
             return new SubmitResult(Admission.QuotaExceeded, null);
         }
-        _engine.Accept(task.Id, members.Select(m => m.TaskIdCommitment));
+        // Taken by this instance at once (already leased to it): the events loop picks its commitments out of the stream.
+        foreach (var member in members)
+        {
+            _open.Add(member.TaskIdCommitment, task.Id, now);
+        }
+        _traces.Admitted(task.Id); // still on the admitting request: its span becomes the task's parent
+        _scheduler.Drive(task.Id);
+        _scheduler.RelayActed();
         return new SubmitResult(Admission.Admitted, task);
     }
 

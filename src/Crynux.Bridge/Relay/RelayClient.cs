@@ -12,7 +12,9 @@ namespace Crynux.Bridge.Relay;
 
 /// <summary>
 /// The typed client of the Crynux Relay: signs every request with the wallet key (Crynux.Crypto), parses the envelopes into
-/// results or <see cref="RelayException"/>, and retries transient failures with jittered backoff.
+/// results or <see cref="RelayException"/> (only the Relay's own envelopes count as answers; see <see cref="ErrorAsync"/>).
+/// Shared reads (clock, events, balance) retry transient failures with a short jittered back-off; calls about one task
+/// are sent once, and the engine paces their retries per task.
 /// </summary>
 public sealed class RelayClient
 {
@@ -24,6 +26,12 @@ public sealed class RelayClient
     private readonly TimeProvider _time;
     private readonly BridgeMetrics _metrics;
     private readonly int _maxAttempts;
+
+    /// <summary>
+    /// Calls about one task are sent once: the engine paces their retries per task (the Relay allows 2 requests a
+    /// second per task), and learns the outcome of a call whose answer was lost before anything else.
+    /// </summary>
+    private const int TaskCallAttempts = 1;
 
     public RelayClient(HttpClient http, EthKey key, RelayClock clock, TimeProvider time, BridgeMetrics metrics, RelayOptions options)
     {
@@ -59,7 +67,7 @@ public sealed class RelayClient
         {
             signed["timeout"] = request.Timeout;
         }
-        return await SendAsync("create", () =>
+        return await SendAsync("create", TaskCallAttempts, () =>
         {
             var (timestamp, signature) = Sign(signed);
             var form = new List<KeyValuePair<string, string>>
@@ -86,7 +94,7 @@ public sealed class RelayClient
     }
 
     public Task<RelayTask> GetTaskAsync(string commitment, CancellationToken ct) =>
-        SendAsync("get_task", () => SignedGet($"v1/inference_tasks/{commitment}", new JsonObject { ["task_id_commitment"] = commitment }), ReadData<RelayTask>, ct);
+        SendAsync("get_task", TaskCallAttempts, () => SignedGet($"v1/inference_tasks/{commitment}", new JsonObject { ["task_id_commitment"] = commitment }), ReadData<RelayTask>, ct);
 
     public Task ValidateAsync(IReadOnlyList<string> commitments, string taskId, string vrfProof, string publicKey, CancellationToken ct)
     {
@@ -97,29 +105,39 @@ public sealed class RelayClient
             ["vrf_proof"] = vrfProof,
             ["public_key"] = publicKey,
         };
-        return SendAsync("validate", () => SignedJsonPost("v1/inference_tasks/validate", signed), ReadNothing, ct);
+        return SendAsync("validate", TaskCallAttempts, () => SignedJsonPost("v1/inference_tasks/validate", signed), ReadNothing, ct);
     }
 
     public Task AbortAsync(string commitment, CancellationToken ct)
     {
         var signed = new JsonObject { ["abort_reason"] = 7, ["task_id_commitment"] = commitment };
-        return SendAsync("abort", () => SignedJsonPost($"v1/inference_tasks/{commitment}/abort_reason", signed), ReadNothing, ct);
+        return SendAsync("abort", TaskCallAttempts, () => SignedJsonPost($"v1/inference_tasks/{commitment}/abort_reason", signed), ReadNothing, ct);
     }
 
-    /// <summary>Downloads result file <paramref name="index"/> (or the checkpoint when index is null) into <paramref name="path"/>, atomically.</summary>
-    public Task DownloadResultAsync(string commitment, int? index, string path, CancellationToken ct)
+    /// <summary>Downloads result file <paramref name="index"/>, whole (a body cut short throws): the engine checks it before keeping it.</summary>
+    public Task<byte[]> DownloadResultAsync(string commitment, int index, CancellationToken ct)
     {
-        var signed = index is { } i
-            ? new JsonObject { ["index"] = i.ToString(CultureInfo.InvariantCulture), ["task_id_commitment"] = commitment }
-            : new JsonObject { ["task_id_commitment"] = commitment };
-        var route = index is { } n ? $"v1/inference_tasks/{commitment}/results/{n.ToString(CultureInfo.InvariantCulture)}" : $"v1/inference_tasks/{commitment}/results/checkpoint";
-        return SendAsync("download", () => SignedGet(route, signed), async (response, token) =>
+        var signed = new JsonObject { ["index"] = index.ToString(CultureInfo.InvariantCulture), ["task_id_commitment"] = commitment };
+        var route = $"v1/inference_tasks/{commitment}/results/{index.ToString(CultureInfo.InvariantCulture)}";
+        return SendAsync("download", TaskCallAttempts, () => SignedGet(route, signed), ReadWholeBodyAsync, ct);
+    }
+
+    /// <summary>Downloads a fine-tune task's checkpoint into <paramref name="path"/>, atomically (a body cut short throws and keeps nothing).</summary>
+    public Task DownloadCheckpointAsync(string commitment, string path, CancellationToken ct)
+    {
+        var signed = new JsonObject { ["task_id_commitment"] = commitment };
+        return SendAsync("download", TaskCallAttempts, () => SignedGet($"v1/inference_tasks/{commitment}/results/checkpoint", signed), async (response, token) =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temporary = path + ".part";
             await using (var file = File.Create(temporary))
             {
                 await response.Content.CopyToAsync(file, token);
+            }
+            if (response.Content.Headers.ContentLength is { } length && new FileInfo(temporary).Length != length)
+            {
+                File.Delete(temporary);
+                throw new IOException($"the checkpoint download was cut short ({length} bytes announced)");
             }
             File.Move(temporary, path, overwrite: true);
             return true;
@@ -185,13 +203,17 @@ public sealed class RelayClient
         };
     }
 
+    private Task<T> SendAsync<T>(string endpoint, Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct) =>
+        SendAsync(endpoint, _maxAttempts, build, read, ct);
+
     /// <summary>One Relay call (all its attempts) as one client span, a child of whatever task pass or request is current.</summary>
-    private async Task<T> SendAsync<T>(string endpoint, Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct)
+    private async Task<T> SendAsync<T>(string endpoint, int maxAttempts, Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read,
+        CancellationToken ct)
     {
         using var span = BridgeTelemetry.StartRelayCall(endpoint);
         try
         {
-            return await SendAttemptsAsync(endpoint, build, read, ct);
+            return await SendAttemptsAsync(endpoint, maxAttempts, build, read, ct);
         }
         catch (Exception e) when (span is not null)
         {
@@ -200,7 +222,8 @@ public sealed class RelayClient
         }
     }
 
-    private async Task<T> SendAttemptsAsync<T>(string endpoint, Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken ct)
+    private async Task<T> SendAttemptsAsync<T>(string endpoint, int maxAttempts, Func<HttpRequestMessage> build, Func<HttpResponseMessage, CancellationToken, Task<T>> read,
+        CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -222,14 +245,14 @@ public sealed class RelayClient
             {
                 // Network failures, an HttpClient timeout, or a body that did not read: the Relay may not have acted, or may have.
                 var transient = new RelayException(RelayErrorKind.Transient, 0, null, e.Message, e);
-                if (!await BackOffAsync(endpoint, attempt, ct))
+                if (!await BackOffAsync(endpoint, attempt, maxAttempts, ct))
                 {
                     throw transient;
                 }
             }
             catch (RelayException e) when (e.Kind == RelayErrorKind.Transient)
             {
-                if (!await BackOffAsync(endpoint, attempt, ct))
+                if (!await BackOffAsync(endpoint, attempt, maxAttempts, ct))
                 {
                     throw;
                 }
@@ -242,10 +265,10 @@ public sealed class RelayClient
         }
     }
 
-    private async Task<bool> BackOffAsync(string endpoint, int attempt, CancellationToken ct)
+    private async Task<bool> BackOffAsync(string endpoint, int attempt, int maxAttempts, CancellationToken ct)
     {
         _metrics.RelayRequest(endpoint, "transient");
-        if (attempt >= _maxAttempts)
+        if (attempt >= maxAttempts)
         {
             return false;
         }
@@ -254,7 +277,12 @@ public sealed class RelayClient
         return true;
     }
 
-    private static async Task<RelayException> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>
+    /// Classifies an error answer. Only the Relay's own JSON envelopes count as an answer: a 400 validation error (a
+    /// rejection, or "Task not found") and a 500 with a message (the Relay's checks refused). Anything else — a proxy's
+    /// HTML page, an empty or unreadable body, 502/503/504, 429 — says nothing about whether the Relay acted: Transient.
+    /// </summary>
+    internal static async Task<RelayException> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var status = (int)response.StatusCode;
         string body;
@@ -266,33 +294,27 @@ public sealed class RelayClient
         {
             return new RelayException(RelayErrorKind.Transient, status, null, e.Message, e);
         }
-        string? field = null;
-        var message = body.Length > 300 ? body[..300] : body;
-        try
+        var raw = body.Length > 300 ? body[..300] : body;
+        var envelope = RelayEnvelope.TryParse(body);
+        return (response.StatusCode, envelope) switch
         {
-            using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
-            {
-                field = data.TryGetProperty("field_name", out var f) ? f.GetString() : null;
-                message = data.TryGetProperty("message", out var m) ? m.GetString() ?? message : message;
-            }
-            else if (doc.RootElement.TryGetProperty("message", out var m))
-            {
-                message = m.GetString() ?? message;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not the Relay's envelope (a proxy's error page): keep the raw text.
-        }
-        var kind = response.StatusCode switch
-        {
-            HttpStatusCode.BadRequest when message == "Task not found" => RelayErrorKind.NotFound,
-            HttpStatusCode.BadRequest => RelayErrorKind.Rejected,
-            HttpStatusCode.InternalServerError when body.Length > 0 => RelayErrorKind.ServerError,
-            _ => RelayErrorKind.Transient,
+            (HttpStatusCode.BadRequest, { IsValidationError: true } e) when e.Message == RelayEnvelope.TaskNotFound =>
+                new RelayException(RelayErrorKind.NotFound, status, e.Field, e.Message),
+            (HttpStatusCode.BadRequest, { IsValidationError: true } e) => new RelayException(RelayErrorKind.Rejected, status, e.Field, e.Message),
+            (HttpStatusCode.InternalServerError, { IsValidationError: false, Message.Length: > 0 } e) =>
+                new RelayException(RelayErrorKind.ServerError, status, null, e.Message),
+            _ => new RelayException(RelayErrorKind.Transient, status, null, raw.Length > 0 ? raw : "no body"),
         };
-        return new RelayException(kind, status, field, message);
+    }
+
+    private static async Task<byte[]> ReadWholeBodyAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+        if (response.Content.Headers.ContentLength is { } length && bytes.Length != length)
+        {
+            throw new IOException($"the body was cut short ({bytes.Length} of {length} bytes)");
+        }
+        return bytes;
     }
 
     private static async Task<T> ReadData<T>(HttpResponseMessage response, CancellationToken ct)

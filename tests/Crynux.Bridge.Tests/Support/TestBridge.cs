@@ -41,8 +41,14 @@ public sealed class TestBridge : IAsyncDisposable
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromMinutes(2) };
     public string ApiKey { get; private set; } = "";
 
+    /// <summary>When set (before the bridge starts), the bridge's clock.</summary>
+    public TimeProvider? BridgeTime { get; set; }
+
+    /// <summary>When set (before the bridge starts), the bridge's Relay calls go through it.</summary>
+    public HttpMessageHandler? RelayHandler { get; set; }
+
     public static async Task<TestBridge> StartAsync(string driver = "sqlite", Action<DevnetOptions>? devnet = null, bool fund = true,
-        Action<BridgeOptions>? configure = null, bool start = true, bool unselectedSeeds = true)
+        Action<BridgeOptions>? configure = null, bool start = true, bool unselectedSeeds = true, HttpMessageHandler? relayHandler = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("crynux-bridge-test-").FullName;
         var options = new BridgeOptions
@@ -78,7 +84,7 @@ public sealed class TestBridge : IAsyncDisposable
                 host.Control.EnqueueSamplingSeed(seed);
             }
         }
-        var bridge = new TestBridge(host, devnetTime, wallet, dataDir, options);
+        var bridge = new TestBridge(host, devnetTime, wallet, dataDir, options) { RelayHandler = relayHandler };
         if (start)
         {
             await bridge.StartBridgeAsync();
@@ -91,7 +97,7 @@ public sealed class TestBridge : IAsyncDisposable
     {
         App = await StartOnFreePortAsync(Options);
         // Ready when the engine has its event cursor (tasks admitted before that are resynced with an extra GET).
-        var engine = Service<global::Crynux.Bridge.Engine.TaskEngine>();
+        var engine = Service<global::Crynux.Bridge.Engine.Services.EventLoopService>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (engine.LastEventsPoll is null && DateTime.UtcNow < deadline && Devnet.Control.Faults.FailNextRequests == 0)
         {
@@ -120,7 +126,7 @@ public sealed class TestBridge : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var app = await BridgeApp.BuildAsync(options, Wallet);
+            var app = await BridgeApp.BuildAsync(options, Wallet, BridgeTime, RelayHandler);
             try
             {
                 await app.StartAsync();

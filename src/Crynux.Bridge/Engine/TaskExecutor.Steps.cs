@@ -1,0 +1,283 @@
+using Crynux.Bridge.Data;
+using Crynux.Bridge.Engine.Workflow;
+using Crynux.Bridge.Relay;
+using Crynux.Crypto;
+
+namespace Crynux.Bridge.Engine;
+
+public sealed partial class TaskExecutor
+{
+    private async Task<bool> CreateAsync(InferenceTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
+    {
+        if (!_gate.TryEnter(task.TaskIdCommitment, QueueKind(task), task.ClientTaskId, bypass: !task.IsOriginal, out var wake))
+        {
+            if (wake is { } earlier)
+            {
+                _scheduler.Drive(earlier);
+            }
+            return false; // woken when a task of its kind leaves the Relay's queue
+        }
+        var request = new CreateTaskRequest(task.TaskIdCommitment, task.TaskArgs, task.TaskType, task.Nonce, task.ModelIds, task.MinVram,
+            task.RequiredGpu, task.RequiredGpuVram, task.TaskVersion, task.TaskSize, task.TaskFee, task.Timeout);
+        try
+        {
+            var created = await _relay.CreateTaskAsync(request, ct);
+            _metrics.Stage("create", TimeSpan.FromMilliseconds(NowMs - task.CreatedAt));
+            await _store.MarkCreatedAsync(task, created.Sequence, created.SamplingSeed, NowMs, ct, task.IsOriginal ? Vrf(created.SamplingSeed) : null);
+            Replace(members, task, await ReloadAsync(task, ct));
+            _open.Touch(task.TaskIdCommitment, NowMs);
+            _scheduler.RelayActed();
+            return true;
+        }
+        catch (RelayException e) when (e.Kind == RelayErrorKind.Rejected && e.RelayMessage == "Task already uploaded")
+        {
+            // An earlier create reached the Relay and its answer was lost: learn the task (and whether it is ours).
+            Replace(members, task, await LearnAsync(task, ct));
+            return true;
+        }
+        catch (RelayException e) when (e.Kind is RelayErrorKind.Rejected or RelayErrorKind.NotFound)
+        {
+            // The Relay's own validation error: the task was not created and no fee was taken.
+            _log.LogWarning("Relay rejected task {Commitment}: {Error}", task.TaskIdCommitment, e.Message);
+            _gate.Left(task.TaskIdCommitment);
+            return await AdvanceAsync(task, members, InferenceStatus.EndAborted, new TaskUpdate(LastError: Failure.Prefix(e) + e.RelayMessage), ct);
+        }
+        catch (RelayException e)
+        {
+            // 5xx, a reset, a timeout, a body that is not the Relay's: created or not is unknown until the Relay is asked.
+            await FailedAsync(task, members, e, outcomeUnknown: true, ct);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Asks the Relay about the task (GET) and records what it says: the create's answer if it was lost, the score, the
+    /// status. A task the Relay does not have is created again if the bridge never saw it created, and ends otherwise.
+    /// </summary>
+    private async Task<InferenceTaskRow> LearnAsync(InferenceTaskRow task, CancellationToken ct)
+    {
+        RelayTask relayTask;
+        try
+        {
+            await _pacer.TurnAsync(task.TaskIdCommitment, ct);
+            relayTask = await _relay.GetTaskAsync(task.TaskIdCommitment, ct);
+        }
+        catch (RelayException e) when (e.Kind == RelayErrorKind.NotFound)
+        {
+            if (task.Stage < (int)TaskStage.Created)
+            {
+                // The lost create never reached the Relay: nothing was charged, create it again.
+                return await _store.ClearOutcomeUnknownAsync(task.Id, NowMs, ct);
+            }
+            // Created once, gone now (history retention, or a Relay reset): nothing will come of it.
+            _log.LogWarning("Task {Commitment} is no longer on the Relay", task.TaskIdCommitment);
+            await _store.AdvanceAsync(task.Id, InferenceStatus.EndAborted, new TaskUpdate(LastError: "relay_not_found: the task is no longer on the relay"), NowMs, ct);
+            return await ReloadAsync(task, ct);
+        }
+        catch (RelayException e)
+        {
+            var members = new List<InferenceTaskRow> { task };
+            return await FailedAsync(task, members, e, outcomeUnknown: task.IsOutcomeUnknown, ct);
+        }
+        if (!EthAddress.AreEqual(relayTask.Creator, _key.Address))
+        {
+            await _store.AdvanceAsync(task.Id, InferenceStatus.EndAborted, new TaskUpdate(LastError: "relay_rejected: the commitment belongs to another creator"), NowMs, ct);
+            return await ReloadAsync(task, ct);
+        }
+        var status = FromRelay((RelayTaskStatus)relayTask.Status);
+        var facts = new RelayFacts(relayTask.Sequence, relayTask.SamplingSeed, relayTask.Score, status,
+            new TaskUpdate(relayTask.SelectedNode, relayTask.AbortReason, relayTask.TaskError));
+        var fresh = await _store.LearnAsync(task.Id, facts, NowMs, ct);
+        if (fresh.Stage != task.Stage)
+        {
+            _open.Touch(task.TaskIdCommitment, NowMs);
+        }
+        TrackRelayQueue(fresh);
+        return fresh;
+    }
+
+    private async Task<bool> AddValidationMembersAsync(InferenceTaskRow original, List<InferenceTaskRow> members, CancellationToken ct)
+    {
+        var gpu = original.RequiredGpu;
+        var vram = original.RequiredGpuVram;
+        if (original.Type == TaskType.Llm)
+        {
+            // LLM scores are compared exactly, so the other members must run on the same GPU model as the original's node.
+            if (original.SelectedNode.Length == 0)
+            {
+                return false;
+            }
+            try
+            {
+                var node = await _relay.GetNodeAsync(original.SelectedNode, ct);
+                gpu = node.GpuName;
+                vram = node.GpuVram;
+            }
+            catch (RelayException e)
+            {
+                await FailedAsync(original, members, e, outcomeUnknown: false, ct);
+                return false;
+            }
+        }
+        var now = NowMs;
+        var added = Enumerable.Range(0, 2).Select(_ =>
+        {
+            var nonce = Hex.Encode(TaskIdentity.NewNonce());
+            return new InferenceTaskRow
+            {
+                ClientTaskId = original.ClientTaskId, IsValidation = 1, NeedValidation = 1, TaskArgs = original.TaskArgs, TaskType = original.TaskType,
+                TaskModelIds = original.TaskModelIds, TaskVersion = original.TaskVersion, TaskFee = original.TaskFee, MinVram = original.MinVram,
+                RequiredGpu = gpu, RequiredGpuVram = vram, TaskSize = original.TaskSize, Timeout = original.Timeout, TaskId = original.TaskId,
+                Nonce = nonce, TaskIdCommitment = TaskIdentity.CommitmentHex(original.TaskId, nonce), CreatedBy = _instanceId,
+                CreatedAt = now, UpdatedAt = now,
+            };
+        }).ToList();
+        await _store.AddValidationMembersAsync(original, added, now, ct);
+        // Added now or by an earlier pass: the stored rows are the truth.
+        members.Clear();
+        members.AddRange(await _store.GetMembersAsync(original.ClientTaskId, ct));
+        foreach (var member in members.Where(m => !m.IsFinished))
+        {
+            _open.Add(member.TaskIdCommitment, original.ClientTaskId, now);
+        }
+        return true;
+    }
+
+    private async Task<bool> ValidateSingleAsync(InferenceTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
+    {
+        _metrics.Stage("validate", TimeSpan.FromMilliseconds(NowMs - _open.LastChange(task.TaskIdCommitment, NowMs)));
+        try
+        {
+            await _relay.ValidateAsync([task.TaskIdCommitment], task.TaskId, task.VrfProof, _publicKeyHex, ct);
+        }
+        catch (RelayException e) when (e.Kind != RelayErrorKind.Transient)
+        {
+            // The Relay refused ("illegal task state": most likely an earlier validate went through and its answer was
+            // lost): validate no more, and learn the state from the Relay.
+            _log.LogWarning("Validate of {Commitment} refused: {Error}", task.TaskIdCommitment, e.Message);
+            await _store.SetFlagsAsync(task.Id, validateSent: true, lastError: e.Message, now: NowMs, ct: ct);
+            Replace(members, task, await LearnAsync(await ReloadAsync(task, ct), ct));
+            return true;
+        }
+        catch (RelayException e)
+        {
+            await FailedAsync(task, members, e, outcomeUnknown: true, ct);
+            return false;
+        }
+        _scheduler.RelayActed();
+        // ScoreReady becomes Validated; ErrorReported ends aborted (reason 6) with a refund.
+        var next = task.State == InferenceStatus.ScoreReady ? InferenceStatus.Validated : InferenceStatus.EndAborted;
+        return await AdvanceAsync(task, members, next,
+            new TaskUpdate(AbortReason: next == InferenceStatus.EndAborted ? (int)AbortReason.ErrorReported : null, ValidateSent: true), ct);
+    }
+
+    private async Task<bool> ValidateGroupAsync(IReadOnlyList<InferenceTaskRow> group, List<InferenceTaskRow> members, CancellationToken ct)
+    {
+        var original = group.FirstOrDefault(m => m.IsOriginal) ?? group[0];
+        _metrics.Stage("validate", TimeSpan.FromMilliseconds(NowMs - group.Max(m => _open.LastChange(m.TaskIdCommitment, NowMs))));
+        try
+        {
+            await _relay.ValidateAsync([.. group.Select(m => m.TaskIdCommitment)], original.TaskId, original.VrfProof, _publicKeyHex, ct);
+            _scheduler.RelayActed();
+            await MarkValidateSentAsync(group, members, null, ct);
+            return true;
+        }
+        catch (RelayException e) when (e.Kind != RelayErrorKind.Transient)
+        {
+            // e.g. every member reported an error ("illegal previous task status"), or an earlier validate went through.
+            _log.LogWarning("Group validate of {Commitment} refused: {Error}", original.TaskIdCommitment, e.Message);
+            await MarkValidateSentAsync(group, members, "group validation refused: " + e.RelayMessage, ct);
+            foreach (var member in group.Where(m => !m.IsFinished))
+            {
+                Replace(members, member, await LearnAsync(await ReloadAsync(member, ct), ct));
+            }
+            return true;
+        }
+        catch (RelayException e)
+        {
+            // Validated or not is unknown: every member is asked about before the group is validated again.
+            foreach (var member in group.Where(m => !m.IsFinished))
+            {
+                await FailedAsync(members.First(m => m.Id == member.Id), members, e, outcomeUnknown: true, ct);
+            }
+            return false;
+        }
+    }
+
+    private async Task MarkValidateSentAsync(IReadOnlyList<InferenceTaskRow> group, List<InferenceTaskRow> members, string? error, CancellationToken ct)
+    {
+        foreach (var member in group)
+        {
+            await _store.SetFlagsAsync(member.Id, validateSent: true, lastError: error, now: NowMs, ct: ct);
+            Replace(members, member, await ReloadAsync(member, ct));
+        }
+    }
+
+    /// <summary>Downloads every result file, checks it, and only then keeps it; a bad file is fetched again after a back-off.</summary>
+    private async Task<bool> DownloadAsync(InferenceTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
+    {
+        var seen = _open.LastChange(task.TaskIdCommitment, NowMs);
+        try
+        {
+            if (task.Type == TaskType.StableDiffusionFinetune)
+            {
+                await _pacer.TurnAsync(task.TaskIdCommitment, ct);
+                await _relay.DownloadCheckpointAsync(task.TaskIdCommitment, _files.CheckpointPath(task.TaskIdCommitment), ct);
+            }
+            else
+            {
+                var (width, height) = task.Type == TaskType.StableDiffusion ? ResultCheck.RequestedSize(task.TaskArgs) : (0, 0);
+                for (var i = 0; i < (int)Math.Max(1, task.TaskSize); i++)
+                {
+                    var path = _files.PathOf(task.TaskIdCommitment, i, task.Type);
+                    if (File.Exists(path))
+                    {
+                        continue; // checked and kept by an earlier pass
+                    }
+                    await _pacer.TurnAsync(task.TaskIdCommitment, ct);
+                    var bytes = await _relay.DownloadResultAsync(task.TaskIdCommitment, i, ct);
+                    var problem = task.Type == TaskType.Llm ? ResultCheck.Llm(bytes, task.Score) : ResultCheck.Png(bytes, width, height);
+                    if (problem is not null)
+                    {
+                        throw new RelayException(RelayErrorKind.Transient, 200, null, $"result {i} failed its check: {problem}");
+                    }
+                    await ResultFiles.WriteAtomicallyAsync(path, bytes, ct);
+                }
+            }
+        }
+        catch (RelayException e) when ((task.Attempts + 1 >= DefiniteFailureBudget && e.Kind != RelayErrorKind.Transient) || task.Attempts + 1 >= DefiniteFailureBudget * 4)
+        {
+            _log.LogWarning("Download of {Commitment} given up: {Error}", task.TaskIdCommitment, e.Message);
+            await _store.GiveUpAsync(task.Id, "download_failed: " + e.RelayMessage, NowMs, ct);
+            Replace(members, task, await ReloadAsync(task, ct));
+            return true;
+        }
+        catch (RelayException e)
+        {
+            await FailedAsync(task, members, e, outcomeUnknown: false, ct);
+            return false;
+        }
+        _metrics.Stage("download", TimeSpan.FromMilliseconds(NowMs - seen));
+        return await AdvanceAsync(task, members, InferenceStatus.ResultDownloaded, TaskUpdate.None, ct);
+    }
+
+    /// <summary>A member still queued in a group that can no longer succeed: cancel it (best effort; refunds its fee).</summary>
+    private async Task<bool> CancelSiblingAsync(InferenceTaskRow sibling, List<InferenceTaskRow> members, CancellationToken ct)
+    {
+        await _store.SetFlagsAsync(sibling.Id, cancelSent: true, now: NowMs, ct: ct);
+        Replace(members, sibling, await ReloadAsync(sibling, ct));
+        try
+        {
+            await _relay.AbortAsync(sibling.TaskIdCommitment, ct);
+            var current = members.First(m => m.Id == sibling.Id);
+            return await AdvanceAsync(current, members, InferenceStatus.EndAborted, new TaskUpdate(AbortReason: (int)AbortReason.Cancelled), ct);
+        }
+        catch (RelayException e)
+        {
+            // Already started, or the answer was lost, or the Relay is away: the sibling then runs its course, and its
+            // events (or the sweep) tell how it ended.
+            _log.LogDebug("Cancel of {Commitment} not done: {Error}", sibling.TaskIdCommitment, e.Message);
+            return true;
+        }
+    }
+}
