@@ -1,6 +1,6 @@
 namespace Crynux.Devnet;
 
-/// <summary>Every knob of the devnet. Defaults are the real Relay's values (relay-protocol §4.5, §4.6, §1.2).</summary>
+/// <summary>Every knob of the devnet. Defaults are the real Relay's values (docs/protocol.md §4.5, §4.6, §1.2).</summary>
 public sealed class DevnetOptions
 {
     /// <summary>TCP port on 127.0.0.1; 0 picks an ephemeral port.</summary>

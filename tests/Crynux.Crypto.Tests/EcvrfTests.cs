@@ -5,7 +5,7 @@ public class EcvrfTests
     public static TheoryData<int> GoVrf => CryptoVectors.Indexes("go_vrf");
     public static TheoryData<int> RoaminVrf => CryptoVectors.Indexes("roamin_vrf_32byte_alpha");
 
-    // crypto.md §6.6: go-ecvrf's own vectors with short keys (left-padded), alpha "sample".
+    // go-ecvrf's own vectors with short keys (left-padded), alpha "sample".
     public static TheoryData<string, string, string> ShortKeys => new()
     {
         { "01", "029a2df6ca1d5f734945fb6847669f839eb9ecf127fa8314e5a6a5c4695c3f4d159009b3741cdec6b0d7c70e3aae6b82aeb1aad555499bd6ce10b35fa230079e6fa752e8d4755ffd285aef5133dad7a64b", "00acd42d48046e13552f54919286c2085aec6fb874854d036f66ad572c99e7ab" },

@@ -6,7 +6,7 @@ namespace Crynux.Crypto.Tests;
 
 public class SignedRequestTests
 {
-    // relay-protocol.md §2.7: key, address and timestamp of the generated vectors.
+    // docs/protocol.md §2.7: key, address and timestamp of the generated vectors.
     private static readonly EthKey NodeKey = EthKey.FromHex("0x420fcabfd5dbb55215490693062e6e530840c64de837d071f0d9da21aaac861e");
     private const string Commitment = "0x3e92e0db88d6afea9edc4eedf62fffa4d92bcdfc310dccbe943747fe8302e871";
     private const long Timestamp = 1700000000;

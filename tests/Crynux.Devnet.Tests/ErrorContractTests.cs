@@ -5,7 +5,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Tests;
 
-/// <summary>Envelopes, status codes, field names and error strings of relay-protocol §1.3 and §3.</summary>
+/// <summary>Envelopes, status codes, field names and error strings of docs/protocol.md §1.3 and §3.</summary>
 public class ErrorContractTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Crynux.Devnet.Tests;
 
 /// <summary>
-/// The signatures of relay-protocol §2.7 (computed outside this project) must be accepted as-is: this checks that the
+/// The signatures of docs/protocol.md §2.7 (computed outside this project) must be accepted as-is: this checks that the
 /// devnet rebuilds each endpoint's signed object exactly as the Relay does.
 /// </summary>
 public class GoldenVectorTests

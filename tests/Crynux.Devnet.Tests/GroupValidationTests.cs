@@ -3,7 +3,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Tests;
 
-/// <summary>Every outcome of relay-protocol §5.4, reached with a real VRF seed whose beta mod 100 == 0.</summary>
+/// <summary>Every outcome of docs/protocol.md §5.4, reached with a real VRF seed whose beta mod 100 == 0.</summary>
 public class GroupValidationTests
 {
     private static async Task<List<TaskSpec>> CreateGroupAsync(TestDevnet devnet, TaskSpec original)

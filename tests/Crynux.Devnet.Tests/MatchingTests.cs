@@ -4,7 +4,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Tests;
 
-/// <summary>Node selection of relay-protocol §4.6: hard filters, base-model gate, matching interval.</summary>
+/// <summary>Node selection of docs/protocol.md §4.6: hard filters, base-model gate, matching interval.</summary>
 public class MatchingTests
 {
     private static Task<TestDevnet> StartWithNodeAsync(NodeOptions node) => TestDevnet.StartAsync(o =>

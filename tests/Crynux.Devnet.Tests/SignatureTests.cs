@@ -5,7 +5,7 @@ using Crynux.Crypto;
 
 namespace Crynux.Devnet.Tests;
 
-/// <summary>Signature rules of relay-protocol §2.5: v 0/1 only, low-S, ±60 s inclusive, exact signer.</summary>
+/// <summary>Signature rules of docs/protocol.md §2.5: v 0/1 only, low-S, ±60 s inclusive, exact signer.</summary>
 public class SignatureTests
 {
     private static readonly BigInteger N = BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", NumberStyles.HexNumber);

@@ -4,7 +4,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Tests;
 
-/// <summary>Every row of relay-protocol §4.2, through HTTP, with balances and ledger checked after each.</summary>
+/// <summary>Every row of docs/protocol.md §4.2, through HTTP, with balances and ledger checked after each.</summary>
 public class TransitionTests
 {
     private static readonly TimeSpan PastDeadline = TimeSpan.FromSeconds(101);

@@ -9,7 +9,7 @@ using Crynux.Bridge.Llm;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>The raw task API (bridge-api §2.6–§2.8): any task_args, the client polls for the outcome. Authenticated by API key.</summary>
+/// <summary>The raw task API (docs/api.md §2.6–§2.8): any task_args, the client polls for the outcome. Authenticated by API key.</summary>
 public static class InferenceTaskEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -133,7 +133,7 @@ public static class InferenceTaskEndpoints
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    /// <summary>Model ids, task size, default VRAM and default fee of raw task_args (bridge-api §7.3).</summary>
+    /// <summary>Model ids, task size, default VRAM and default fee of raw task_args (docs/api.md §7.3).</summary>
     private static (List<string> Models, long Size, long MinVram, decimal FeeCnx) Describe(int taskType, JsonObject args, TaskOptions options)
     {
         static string? Name(JsonNode? node) => node is JsonObject o ? Text(o["name"]) : Text(node);
@@ -189,7 +189,7 @@ public static class InferenceTaskEndpoints
             throw new ProblemException(Problem.NotFound("task_id", "Client task not found"));
         }
         var members = await store.GetMembersAsync(id, http.RequestAborted);
-        // bridge-api §2.7: the member with the result, else a member that is not aborted, else the first.
+        // docs/api.md §2.7: the member with the result, else a member that is not aborted, else the first.
         var member = members.FirstOrDefault(m => m.Id == task.ResultTaskId)
             ?? members.FirstOrDefault(m => m.State != InferenceStatus.EndAborted) ?? members[0];
         return (task, member);

@@ -4,7 +4,7 @@ using Crynux.Bridge.Relay;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>Models, network, wallet and task counts (bridge-api §2.9), and the OpenAI model list.</summary>
+/// <summary>Models, network, wallet and task counts (docs/api.md §2.9), and the OpenAI model list.</summary>
 public static class InfoEndpoints
 {
     public static readonly string[] LlmModels =

@@ -3,7 +3,7 @@ using Crynux.Bridge.Configuration;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>The image models the bridge knows, their network names, and the settings that suit each (bridge-api §7).</summary>
+/// <summary>The image models the bridge knows, their network names, and the settings that suit each (docs/api.md §7).</summary>
 public sealed record SdModel(string NetworkName, string Family, int Steps, double Cfg, ulong MinVram, int MaxSide, bool Turbo);
 
 public static class SdModels

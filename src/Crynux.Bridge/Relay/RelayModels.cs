@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Crynux.Bridge.Relay;
 
-/// <summary>The Relay's task, as GET and create return it (relay-protocol §3.2).</summary>
+/// <summary>The Relay's task, as GET and create return it (docs/protocol.md §3.2).</summary>
 public sealed class RelayTask
 {
     [JsonPropertyName("sequence")] public long Sequence { get; set; }
@@ -28,7 +28,7 @@ public sealed class RelayTask
     [JsonPropertyName("selected_node")] public string SelectedNode { get; set; } = "";
 }
 
-/// <summary>The Relay's task statuses (relay-protocol §4.1).</summary>
+/// <summary>The Relay's task statuses (docs/protocol.md §4.1).</summary>
 public enum RelayTaskStatus
 {
     Queued = 0,
@@ -72,7 +72,7 @@ public sealed class RelayEvent
     [JsonPropertyName("args")] public string Args { get; set; } = "";
 }
 
-/// <summary>What create sends (relay-protocol §3.1); every field is signed.</summary>
+/// <summary>What create sends (docs/protocol.md §3.1); every field is signed.</summary>
 public sealed record CreateTaskRequest(
     string TaskIdCommitment, string TaskArgs, int TaskType, string Nonce, IReadOnlyList<string> TaskModelIds, long MinVram,
     string RequiredGpu, long RequiredGpuVram, string TaskVersion, long TaskSize, string TaskFeeWei, long Timeout);

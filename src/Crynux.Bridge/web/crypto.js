@@ -1,4 +1,4 @@
-// Request signing for the Crynux Bridge pages, exactly as the bridge verifies it (bridge-api.md §5):
+// Request signing for the Crynux Bridge pages, exactly as the bridge verifies it (docs/api.md §5):
 //   bytes     = canonicalJSON(obj) + decimal(timestamp), UTF-8
 //   digest    = keccak256(bytes)            (Ethereum keccak, not NIST SHA3)
 //   signature = secp256k1 recoverable signature of digest, r(32) ‖ s(32) ‖ v(1), v ∈ {0,1}, low-S, "0x" + hex

@@ -4,7 +4,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Http;
 
-/// <summary>Time, stats, network numbers, v2 balance and the event stream (relay-protocol §1.1, §3.8–§3.10, §8).</summary>
+/// <summary>Time, stats, network numbers, v2 balance and the event stream (docs/protocol.md §1.1, §3.8–§3.10, §8).</summary>
 internal static class InfoEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, RelayCore relay, SignatureGate signatures)

@@ -3,7 +3,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Http;
 
-/// <summary>Node-side endpoints and node info (relay-protocol §3.7, §3.12).</summary>
+/// <summary>Node-side endpoints and node info (docs/protocol.md §3.7, §3.12).</summary>
 internal static class NodeEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, RelayCore relay, SignatureGate signatures)

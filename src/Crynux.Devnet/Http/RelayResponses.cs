@@ -5,7 +5,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Http;
 
-/// <summary>The Relay's response envelopes (relay-protocol §1.3).</summary>
+/// <summary>The Relay's response envelopes (docs/protocol.md §1.3).</summary>
 internal static class RelayResponses
 {
     public static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -4,7 +4,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Http;
 
-/// <summary>Creator downloads, the input checkpoint and selected_node (relay-protocol §3.5, §3.6, §3.12).</summary>
+/// <summary>Creator downloads, the input checkpoint and selected_node (docs/protocol.md §3.5, §3.6, §3.12).</summary>
 internal static class ResultEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, RelayCore relay, SignatureGate signatures)

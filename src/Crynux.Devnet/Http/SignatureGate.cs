@@ -4,7 +4,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Http;
 
-/// <summary>The Relay's signature checks (relay-protocol §2.5): Go canonical JSON ‖ timestamp, keccak256, v 0/1, low-S, ±window.</summary>
+/// <summary>The Relay's signature checks (docs/protocol.md §2.5): Go canonical JSON ‖ timestamp, keccak256, v 0/1, low-S, ±window.</summary>
 internal sealed class SignatureGate(TimeProvider time, int windowSeconds)
 {
     private readonly SignatureRules _v1 = SignatureRules.Relay with { WindowSeconds = windowSeconds };

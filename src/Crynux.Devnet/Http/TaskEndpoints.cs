@@ -6,7 +6,7 @@ using Crynux.Devnet.TaskArgs;
 
 namespace Crynux.Devnet.Http;
 
-/// <summary>Create, get and cancel a task (relay-protocol §3.1, §3.2, §3.4).</summary>
+/// <summary>Create, get and cancel a task (docs/protocol.md §3.1, §3.2, §3.4).</summary>
 internal static class TaskEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, RelayCore relay, SignatureGate signatures)
@@ -77,7 +77,7 @@ internal static class TaskEndpoints
         }
         if (fee.Sign < 0)
         {
-            // The Relay would credit the creator here (relay-protocol §4.7); the devnet refuses instead.
+            // The Relay would credit the creator here (docs/protocol.md §4.7); the devnet refuses instead.
             throw RelayException.Validation("task_fee", "Task fee must not be negative");
         }
         if (relay.Options.Protocol >= 2026)

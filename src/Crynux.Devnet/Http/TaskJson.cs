@@ -3,7 +3,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Http;
 
-/// <summary>The InferenceTask payload of GET and create, in the Relay's struct order (relay-protocol §3.2).</summary>
+/// <summary>The InferenceTask payload of GET and create, in the Relay's struct order (docs/protocol.md §3.2).</summary>
 internal static class TaskJson
 {
     public static JsonObject From(TaskSnapshot t)

@@ -3,7 +3,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.Http;
 
-/// <summary>POST /v1/inference_tasks/validate (relay-protocol §3.3).</summary>
+/// <summary>POST /v1/inference_tasks/validate (docs/protocol.md §3.3).</summary>
 internal static class ValidateEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, RelayCore relay, SignatureGate signatures) =>

@@ -1,6 +1,6 @@
 namespace Crynux.Devnet.Relay;
 
-/// <summary>Task status values exactly as the Relay numbers them (relay-protocol §4.1).</summary>
+/// <summary>Task status values exactly as the Relay numbers them (docs/protocol.md §4.1).</summary>
 public enum RelayTaskStatus
 {
     Queued = 0,

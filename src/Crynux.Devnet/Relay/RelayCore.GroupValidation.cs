@@ -1,6 +1,6 @@
 namespace Crynux.Devnet.Relay;
 
-/// <summary>ValidateTaskGroup, following relay-protocol §5.4 step by step (error strings included).</summary>
+/// <summary>ValidateTaskGroup, following docs/protocol.md §5.4 step by step (error strings included).</summary>
 internal sealed partial class RelayCore
 {
     private static readonly ulong[] QosRewards = [10, 5, 2];

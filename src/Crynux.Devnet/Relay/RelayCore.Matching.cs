@@ -1,6 +1,6 @@
 namespace Crynux.Devnet.Relay;
 
-/// <summary>The matching scheduler of relay-protocol §4.6: hard filters, base-model gate, weighted random choice.</summary>
+/// <summary>The matching scheduler of docs/protocol.md §4.6: hard filters, base-model gate, weighted random choice.</summary>
 internal sealed partial class RelayCore
 {
     private const int BatchSize = 100;

@@ -3,7 +3,7 @@ using Crynux.Devnet.Media;
 
 namespace Crynux.Devnet.Relay;
 
-/// <summary>Node-side calls: score, task_error, results upload, current task (relay-protocol §3.12).</summary>
+/// <summary>Node-side calls: score, task_error, results upload, current task (docs/protocol.md §3.12).</summary>
 internal sealed partial class RelayCore
 {
     public void SubmitScore(string commitment, string signer, string score, string dtype) => Commit(() =>

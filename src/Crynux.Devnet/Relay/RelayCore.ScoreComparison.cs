@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Crynux.Devnet.Relay;
 
-/// <summary>compareTaskScore (relay-protocol §5.4): pHash blocks within the distance threshold for SD, exact for LLM.</summary>
+/// <summary>compareTaskScore (docs/protocol.md §5.4): pHash blocks within the distance threshold for SD, exact for LLM.</summary>
 internal sealed partial class RelayCore
 {
     private bool CompareScores(RelayTask a, RelayTask b)

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace Crynux.Devnet.Relay;
 
-/// <summary>A create request after binding, signature and task_args checks (relay-protocol §3.1 steps 1–8).</summary>
+/// <summary>A create request after binding, signature and task_args checks (docs/protocol.md §3.1 steps 1–8).</summary>
 internal sealed record NewTask(
     string Commitment,
     string TaskArgs,
@@ -22,7 +22,7 @@ internal sealed record NewTask(
     double EstimatedSeconds,
     ulong VramDemand);
 
-/// <summary>Create, read and cancel (relay-protocol §3.1, §3.2, §3.4).</summary>
+/// <summary>Create, read and cancel (docs/protocol.md §3.1, §3.2, §3.4).</summary>
 internal sealed partial class RelayCore
 {
     public TaskSnapshot CreateTask(NewTask input) => Commit(() =>

@@ -1,6 +1,6 @@
 namespace Crynux.Devnet.Relay;
 
-/// <summary>The timeout processor of relay-protocol §4.5: only the current stage's deadline applies.</summary>
+/// <summary>The timeout processor of docs/protocol.md §4.5: only the current stage's deadline applies.</summary>
 internal sealed partial class RelayCore
 {
     public int ProcessTimeouts() => Commit(() =>

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Crynux.Devnet.Relay;
 
 /// <summary>
-/// Status writes of relay-protocol §4.2 with their fee, node and event effects. Every method runs under the lock,
+/// Status writes of docs/protocol.md §4.2 with their fee, node and event effects. Every method runs under the lock,
 /// checks the expected previous status first (the Relay's conditional UPDATE) and changes nothing when it fails.
 /// </summary>
 internal sealed partial class RelayCore
@@ -132,7 +132,7 @@ internal sealed partial class RelayCore
         Emit("TaskEndSuccess", task.SelectedNode, task, ("task_id_commitment", task.Commitment), ("selected_node", task.SelectedNode));
     }
 
-    /// <summary>QoS-weighted payment of the group's fee to every valid member's node (relay-protocol §4.8).</summary>
+    /// <summary>QoS-weighted payment of the group's fee to every valid member's node (docs/protocol.md §4.8).</summary>
     private void SetEndGroupSuccess(RelayTask task)
     {
         Expect(task, RelayTaskStatus.GroupValidated);

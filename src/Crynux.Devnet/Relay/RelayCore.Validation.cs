@@ -2,7 +2,7 @@ using Crynux.Crypto;
 
 namespace Crynux.Devnet.Relay;
 
-/// <summary>Creator validation: the checks of the validate handler and ValidateSingleTask (relay-protocol §3.3, §5.3).</summary>
+/// <summary>Creator validation: the checks of the validate handler and ValidateSingleTask (docs/protocol.md §3.3, §5.3).</summary>
 internal sealed partial class RelayCore
 {
     public void Validate(IReadOnlyList<string> commitments, string taskId, string vrfProof, string publicKey, string signer) => Commit(() =>

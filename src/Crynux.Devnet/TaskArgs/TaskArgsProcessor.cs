@@ -5,7 +5,7 @@ using Crynux.Devnet.Relay;
 
 namespace Crynux.Devnet.TaskArgs;
 
-/// <summary>task_args checks and normalization of relay-protocol §9 (schema, pricing parse errors, lowercased models).</summary>
+/// <summary>task_args checks and normalization of docs/protocol.md §9 (schema, pricing parse errors, lowercased models).</summary>
 internal static class TaskArgsProcessor
 {
     private static readonly string[] SdModelPaths = ["lora.model", "controlnet.model", "refiner.model", "unet", "vae", "textual_inversion"];

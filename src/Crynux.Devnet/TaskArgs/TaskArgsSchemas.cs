@@ -5,7 +5,7 @@ using Json.Schema;
 namespace Crynux.Devnet.TaskArgs;
 
 /// <summary>
-/// The JSON Schemas task_args are checked against (relay-protocol §9.1), embedded and loaded once per process.
+/// The JSON Schemas task_args are checked against (docs/protocol.md §9.1), embedded and loaded once per process.
 /// Violations are reported in the format of the Relay's validator: "jsonschema: '&lt;instance&gt;' does not validate
 /// with &lt;schema&gt;#&lt;keyword path&gt;: &lt;message&gt;".
 /// </summary>

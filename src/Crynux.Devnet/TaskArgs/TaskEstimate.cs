@@ -5,7 +5,7 @@ using Crynux.Devnet.Relay;
 namespace Crynux.Devnet.TaskArgs;
 
 /// <summary>
-/// The Relay's pricing parse (relay-protocol §9.2, §9.4): errors that are 500s, and a simple work estimate for the
+/// The Relay's pricing parse (docs/protocol.md §9.2, §9.4): errors that are 500s, and a simple work estimate for the
 /// priority and execution timeout (the Relay's calibrated per-GPU coefficients are not reproduced).
 /// </summary>
 internal static class TaskEstimate
