@@ -65,10 +65,7 @@ public static class LlmEndpoints
     private static async Task StreamAsync(HttpContext http, LlmRuntime rt, ClientTaskRow task, string id, LlmRequest request, bool chat)
     {
         var response = http.Response;
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        EventStream.Open(response);
         var ct = http.RequestAborted;
         var created = task.CreatedAt / 1000;
         try

@@ -88,10 +88,7 @@ public static class ResponsesEndpoints
     private static async Task StreamAsync(HttpContext http, ResponsesRuntime rt, Exchange exchange, bool replayed)
     {
         var response = http.Response;
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        EventStream.Open(response);
         var ct = http.RequestAborted;
         var events = new ResponseEvents();
         var connected = await WriteEventsAsync(response, events.Opening(exchange.Started), ct);

@@ -9,7 +9,7 @@ namespace Crynux.Bridge.Tests.Api;
 /// </summary>
 public sealed class PageCspBrowserTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = DebianChromium.Executable;
 
     // Runs before any page script, outside the page's CSP, and records what the browser refused.
     private const string Recorder = """
@@ -24,16 +24,7 @@ public sealed class PageCspBrowserTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _bridge = await TestBridge.StartAsync();
-        if (File.Exists(Chromium))
-        {
-            _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = Chromium,
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
-        }
+        (_playwright, _browser) = await DebianChromium.LaunchAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -13,7 +13,7 @@ namespace Crynux.Bridge.Tests.Ops;
 /// </summary>
 public sealed class BrowserTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = DebianChromium.Executable;
     private static readonly string Screenshots = Repository.PathOf("artifacts/test-results/screenshots");
 
     private TestBridge _bridge = null!;
@@ -23,17 +23,7 @@ public sealed class BrowserTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _bridge = await TestBridge.StartAsync();
-        if (!File.Exists(Chromium))
-        {
-            return;
-        }
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        (_playwright, _browser) = await DebianChromium.LaunchAsync();
     }
 
     public async ValueTask DisposeAsync()
