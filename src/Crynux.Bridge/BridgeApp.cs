@@ -115,6 +115,7 @@ public static class BridgeApp
         ImageEndpoints.Map(app);
         InferenceTaskEndpoints.Map(app);
         ApiKeyEndpoints.Map(app);
+        MintedKeyEndpoints.Map(app);
         InfoEndpoints.Map(app);
         OpsEndpoints.Map(app);
         return app;

@@ -9,6 +9,7 @@ public static class RouteFamily
     {
         var value = path.Value ?? "";
         return value.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) || value.Equals("/v1/models/", StringComparison.OrdinalIgnoreCase)
+            || value.Equals("/v1/images", StringComparison.OrdinalIgnoreCase)
             || OpenAiPrefixes.Any(p => value.StartsWith(p, StringComparison.OrdinalIgnoreCase));
     }
 
