@@ -114,6 +114,7 @@ public static class BridgeApp
         LlmEndpoints.Map(app);
         ImageEndpoints.Map(app);
         InferenceTaskEndpoints.Map(app);
+        RawTaskEndpoints.Map(app);
         ApiKeyEndpoints.Map(app);
         MintedKeyEndpoints.Map(app);
         InfoEndpoints.Map(app);

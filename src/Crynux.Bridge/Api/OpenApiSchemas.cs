@@ -150,7 +150,7 @@ public sealed record RawTaskRequest(
     [property: JsonPropertyName("required_gpu")] string? RequiredGpu = null,
     [property: JsonPropertyName("required_gpu_vram")] int? RequiredGpuVram = null,
     [property: JsonPropertyName("repeat_num"), Description("1 to 10 independent copies")] int? RepeatNum = null,
-    [property: JsonPropertyName("task_fee")] long? TaskFee = null,
+    [property: JsonPropertyName("task_fee"), Description("a number: GWei per unit of task size; a decimal string (e.g. \"40602000000000\"): the final fee in wei of one network task; absent: the bridge's default. Bounded by task.max_fee_cnx")] long? TaskFee = null,
     [property: JsonPropertyName("timeout"), Description("seconds; fine-tune tasks only")] long? Timeout = null);
 
 public sealed record ClientTask(
