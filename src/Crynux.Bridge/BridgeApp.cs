@@ -112,6 +112,7 @@ public static class BridgeApp
         StaticPages.Map(app);
         app.MapOpenApi("/openapi.json");
         LlmEndpoints.Map(app);
+        OpenRouterEndpoints.Map(app, options);
         ImageEndpoints.Map(app);
         InferenceTaskEndpoints.Map(app);
         RawTaskEndpoints.Map(app);

@@ -42,3 +42,23 @@ public sealed record RawTaskStatusItem(
 public sealed record RawTaskStatusEnvelope(
     [property: JsonPropertyName("message")] string Message,
     [property: JsonPropertyName("data")] RawTaskStatusItem[] Data);
+
+public sealed record OpenRouterPricing(
+    [property: JsonPropertyName("prompt")] string Prompt,
+    [property: JsonPropertyName("completion")] string Completion,
+    [property: JsonPropertyName("image")] string Image,
+    [property: JsonPropertyName("request")] string Request);
+
+[Description("A model of openrouter.models_file. Pricing is sent twice: as \"Pricing\" (the upstream bridge's spelling) and \"pricing\".")]
+public sealed record OpenRouterModel(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("created")] long Created,
+    [property: JsonPropertyName("context_length")] long ContextLength,
+    [property: JsonPropertyName("max_completion_tokens")] long MaxCompletionTokens,
+    [property: JsonPropertyName("quantization")] string Quantization,
+    [property: JsonPropertyName("pricing")] OpenRouterPricing Pricing,
+    [property: JsonPropertyName("description")] string? Description = null);
+
+public sealed record OpenRouterModelList(
+    [property: JsonPropertyName("data")] OpenRouterModel[] Data);
