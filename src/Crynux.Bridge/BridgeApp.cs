@@ -107,6 +107,7 @@ public static class BridgeApp
         metrics.Gauge("crynux_bridge_waiting_requests", () => signals.Waiters);
         HttpMetricsMiddleware.Use(app, metrics);
         ErrorEnvelopes.Use(app);
+        PrivateNetworkAccess.Use(app);
         app.UseCors(cors => cors.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
             .WithExposedHeaders("Retry-After", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"));
         StaticPages.Map(app);
