@@ -127,6 +127,8 @@ public sealed class MintedKeyTests : IAsyncLifetime
             // A well-formed key that the bridge never minted.
             (() => AddRoleAsync(Crynux.Bridge.Auth.ApiKeys.NewKey(), "chat"), 400, "api_key"),
             (() => AddRoleAsync(key, "owner"), 400, "role"),
+            // A key is minted with POST /v1/api_key, not created under its own path.
+            (() => SendAsync(HttpMethod.Post, $"v1/api_key/{key}", new JsonObject { ["api_key"] = key }), 400, "api_key"),
             (() => SendAsync(HttpMethod.Post, $"v1/api_key/{key}/use_limit", new JsonObject { ["api_key"] = key, ["use_limit"] = "many" },
                 new JsonObject { ["use_limit"] = "many" }), 400, "use_limit"),
             (() => SendAsync(HttpMethod.Post, $"v1/api_key/{key}/rate_limit", new JsonObject { ["api_key"] = key, ["rate_limit"] = -1 },
