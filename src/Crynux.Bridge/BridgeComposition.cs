@@ -110,15 +110,19 @@ public static class BridgeComposition
         metrics.Gauge("crynux_bridge_open_tasks", () => open.ClientTaskCount);
         HttpMetricsMiddleware.Use(app, metrics);
         ErrorEnvelopes.Use(app);
+        PrivateNetworkAccess.Use(app);
         app.UseCors(cors => cors.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
             .WithExposedHeaders("Retry-After", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"));
         StaticPages.Map(app);
         app.MapOpenApi("/openapi.json");
         LlmEndpoints.Map(app);
+        OpenRouterEndpoints.Map(app, app.Services.GetRequiredService<BridgeOptions>());
         ResponsesEndpoints.Map(app);
         ImageEndpoints.Map(app);
         InferenceTaskEndpoints.Map(app);
+        RawTaskEndpoints.Map(app);
         ApiKeyEndpoints.Map(app);
+        MintedKeyEndpoints.Map(app);
         InfoEndpoints.Map(app);
         OpsEndpoints.Map(app);
         return app;

@@ -9,7 +9,8 @@ namespace Crynux.Bridge.Api;
 
 /// <summary>
 /// API keys, as the product docs describe them: a client creates (or rotates) its own key by signing with its wallet, or
-/// the bridge's root account does it for it; roles and limits are set by root only.
+/// the bridge's root account does it for it; roles and limits are set by root only. A path segment that is not an address
+/// (0x…) names a bridge-minted key instead (<see cref="MintedKeyEndpoints"/>).
 /// </summary>
 public static class ApiKeyEndpoints
 {
@@ -32,6 +33,11 @@ public static class ApiKeyEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext http, string client_id, ApiKeyRuntime rt)
     {
+        if (!KeySegment.IsAddressContract(client_id))
+        {
+            KeySegment.Key(client_id);
+            throw new ProblemException(Problem.BadRequest("api_key", "A bridge-minted key is not created here: mint one with POST /v1/api_key."));
+        }
         var address = ClientAddress(client_id);
         var body = await BodyOrEmptyAsync(http.Request);
         await rt.Signatures.VerifyAsync(new JsonObject { ["client_id"] = client_id }, body, http.Request, [address, rt.Root]);
@@ -45,6 +51,10 @@ public static class ApiKeyEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext http, string client_id, ApiKeyRuntime rt)
     {
+        if (!KeySegment.IsAddressContract(client_id))
+        {
+            return await MintedKeyEndpoints.DeleteAsync(http, client_id, rt);
+        }
         var address = ClientAddress(client_id);
         var body = await BodyOrEmptyAsync(http.Request);
         await rt.Signatures.VerifyAsync(new JsonObject { ["client_id"] = client_id }, body, http.Request, [address, rt.Root]);
@@ -57,6 +67,10 @@ public static class ApiKeyEndpoints
 
     private static async Task<IResult> ChangeRoleAsync(HttpContext http, string client_id, ApiKeyRuntime rt, bool add)
     {
+        if (!KeySegment.IsAddressContract(client_id))
+        {
+            return await MintedKeyEndpoints.ChangeRoleAsync(http, client_id, rt, add);
+        }
         var address = ClientAddress(client_id);
         var body = await JsonBody.ReadObjectAsync(http.Request);
         var role = JsonBody.OptionalString(body, "role") ?? throw new ProblemException(Problem.BadRequest("role", "role is required"));
@@ -77,6 +91,10 @@ public static class ApiKeyEndpoints
 
     private static async Task<IResult> SetLimitAsync(HttpContext http, string client_id, ApiKeyRuntime rt, string field)
     {
+        if (!KeySegment.IsAddressContract(client_id))
+        {
+            return await MintedKeyEndpoints.SetLimitAsync(http, client_id, rt, field);
+        }
         var address = ClientAddress(client_id);
         var body = await JsonBody.ReadObjectAsync(http.Request);
         var value = JsonBody.OptionalInteger(body, field, 0, 1L << 50) ?? throw new ProblemException(Problem.BadRequest(field, $"{field} is required"));

@@ -45,7 +45,8 @@ public sealed class ClientAuth
         }
         if (role is not null && !Roles.Grants(key.RoleList, role))
         {
-            throw new ProblemException(Problem.Forbidden($"The API key does not have the '{role}' role needed here (roles: {(key.Roles.Length == 0 ? "none" : key.Roles)})."));
+            throw new ProblemException(Problem.Forbidden($"The API key does not have the '{role}' role needed here (roles: {(key.Roles.Length == 0 ? "none" : key.Roles)}). " +
+                $"The bridge's operator adds it with POST /v1/api_key/<client id or API key>/role, signed by the bridge's account."));
         }
         return key;
     }

@@ -18,7 +18,8 @@ public static partial class ImageEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        foreach (var path in new[] { "/v1/sd/images/generations", "/v1/images/generations" })
+        // /v1/images is the route of today's Crynux docs' raw-JSON image examples; the same handler and body.
+        foreach (var path in new[] { "/v1/sd/images/generations", "/v1/images/generations", "/v1/images" })
         {
             app.MapPost(path, GenerateAsync).WithTags("Images").AddEndpointFilter(NativeErrors.OpenAiFilter)
                 .WithSummary("Create images from a prompt (OpenAI images.generate)")

@@ -22,11 +22,27 @@ public static class InferenceTaskEndpoints
             .Produces(200, contentType: "application/octet-stream").WithNativeErrors();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, ClientAuth auth, TaskRuns runs, BridgeOptions options)
+    private static async Task<IResult> CreateAsync(HttpContext http, ClientAuth auth, TaskRuns runs, BridgeOptions options, Database db)
     {
         var body = await JsonBody.ReadObjectAsync(http.Request);
-        var taskType = JsonBody.OptionalInteger(body, "task_type", 0, 2) ?? throw new ProblemException(Problem.BadRequest("task_type", "task_type is required: 0 (image), 1 (LLM) or 2 (image fine-tune)"));
-        var key = await auth.AuthenticateAsync(http, taskType == 1 ? Roles.Chat : Roles.Image);
+        var taskType = ReadTaskType(body);
+        var key = await auth.AuthenticateAsync(http, RoleOf(taskType));
+        var (spec, feeParam, isWei) = ReadSpec(body, key, options);
+        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Raw, spec, feeParam: feeParam);
+        // A wei task_fee is today's contract, whose clients read client_id as the client's number.
+        return Results.Json(new { message = "success", data = isWei ? await RawTaskEndpoints.DescribeAsync(db, task, http.RequestAborted) : Describe(task) });
+    }
+
+    internal static long ReadTaskType(JsonElement body) =>
+        JsonBody.OptionalInteger(body, "task_type", 0, 2) ?? throw new ProblemException(Problem.BadRequest("task_type", "task_type is required: 0 (image), 1 (LLM) or 2 (image fine-tune)"));
+
+    /// <summary>A raw task needs the role of its task type.</summary>
+    internal static string RoleOf(long taskType) => taskType == 1 ? Roles.Chat : Roles.Image;
+
+    /// <summary>Everything of a raw task body after task_type and authentication; a 4xx naming the field for bad input.</summary>
+    internal static (TaskSpec Spec, string FeeParam, bool IsWei) ReadSpec(JsonElement body, ApiKeyRow key, BridgeOptions options)
+    {
+        var taskType = ReadTaskType(body);
         var clientId = JsonBody.OptionalString(body, "client_id") ?? key.ClientId;
         if (!string.Equals(clientId, key.ClientId, StringComparison.OrdinalIgnoreCase) && !key.RoleList.Contains(Roles.Admin))
         {
@@ -52,11 +68,10 @@ public static class InferenceTaskEndpoints
         var gpu = JsonBody.OptionalString(body, "required_gpu") ?? "";
         var gpuVram = JsonBody.OptionalInteger(body, "required_gpu_vram", 0, 1024) ?? 0;
         var repeat = (int)(JsonBody.OptionalInteger(body, "repeat_num", 1, 10) ?? options.Task.RepeatNum);
-        var feeGwei = JsonBody.OptionalInteger(body, "task_fee", 0, long.MaxValue / 1000);
-        var fee = (feeGwei is { } g ? Fees.WeiPerGwei * g : Fees.CnxToWei(feeCnx)) * size;
+        var given = RawTaskFee.Read(body, size, out var isWei);
+        var fee = given ?? Fees.CnxToWei(feeCnx) * size;
         var spec = new TaskSpec((TaskType)taskType, args.ToJsonString(), models, minVram, gpu, gpuVram, size, version, fee, timeout ?? 0, repeat);
-        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Raw, spec, feeParam: feeGwei is null ? "task_args" : "task_fee");
-        return Results.Json(new { message = "success", data = Describe(task) });
+        return (spec, given is null ? "task_args" : "task_fee", isWei);
     }
 
     private static JsonObject ReadArgs(JsonElement body, int taskType)

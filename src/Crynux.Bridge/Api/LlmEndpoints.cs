@@ -15,7 +15,8 @@ public static class LlmEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        foreach (var prefix in new[] { "/v1/llm", "/v1" })
+        // /v1/openrouter is where OpenRouter sends a provider's requests.
+        foreach (var prefix in new[] { "/v1/llm", "/v1", "/v1/openrouter" })
         {
             app.MapPost(prefix + "/chat/completions", (HttpContext http, LlmRuntime rt) => CompleteAsync(http, rt, chat: true))
                 .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Chat completion (OpenAI chat.completions.create)")

@@ -150,7 +150,7 @@ public sealed record RawTaskRequest(
     [property: JsonPropertyName("required_gpu")] string? RequiredGpu = null,
     [property: JsonPropertyName("required_gpu_vram")] int? RequiredGpuVram = null,
     [property: JsonPropertyName("repeat_num"), Description("1 to 10 independent copies")] int? RepeatNum = null,
-    [property: JsonPropertyName("task_fee")] long? TaskFee = null,
+    [property: JsonPropertyName("task_fee"), Description("a number: GWei per unit of task size; a decimal string (e.g. \"40602000000000\"): the final fee in wei of one network task; absent: the bridge's default. Bounded by task.max_fee_cnx")] long? TaskFee = null,
     [property: JsonPropertyName("timeout"), Description("seconds; fine-tune tasks only")] long? Timeout = null);
 
 public sealed record ClientTask(
@@ -165,7 +165,7 @@ public sealed record ClientTaskEnvelope(
     [property: JsonPropertyName("message")] string Message,
     [property: JsonPropertyName("data")] ClientTask Data);
 
-[Description("A signed management request: signature over keccak256(sorted compact JSON of the route's payload ‖ decimal timestamp). Payloads: create/delete {client_id}; role {client_id, role}; use_limit {client_id, use_limit}; rate_limit {client_id, rate_limit}. v may be 0/1 or 27/28; EIP-191 forms are accepted; each signature once, within ±60 s.")]
+[Description("A signed management request: signature over keccak256(sorted compact JSON of the route's payload ‖ decimal timestamp). Payloads with an address segment: create/delete {client_id}; role {client_id, role}; use_limit {client_id, use_limit}; rate_limit {client_id, rate_limit}. With a bridge-minted key segment the same with api_key instead of client_id (root only); POST /v1/api_key signs {}. v may be 0/1 or 27/28; EIP-191 forms are accepted; each signature once, within ±60 s.")]
 public sealed record SignedRequestBody(
     [property: JsonPropertyName("timestamp"), Description("unix seconds")] long Timestamp,
     [property: JsonPropertyName("signature"), Description("0x + 130 hex digits")] string Signature,

@@ -3,12 +3,13 @@ namespace Crynux.Bridge.Api;
 /// <summary>Which error envelope a path's answers use: OpenAI's on the OpenAI-compatible routes, the product's elsewhere.</summary>
 public static class RouteFamily
 {
-    private static readonly string[] OpenAiPrefixes = ["/v1/chat/", "/v1/completions", "/v1/llm/", "/v1/images/", "/v1/sd/", "/v1/responses"];
+    private static readonly string[] OpenAiPrefixes = ["/v1/chat/", "/v1/completions", "/v1/llm/", "/v1/images/", "/v1/sd/", "/v1/responses", "/v1/openrouter/"];
 
     public static bool IsOpenAi(PathString path)
     {
         var value = path.Value ?? "";
         return value.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) || value.Equals("/v1/models/", StringComparison.OrdinalIgnoreCase)
+            || value.Equals("/v1/images", StringComparison.OrdinalIgnoreCase)
             || OpenAiPrefixes.Any(p => value.StartsWith(p, StringComparison.OrdinalIgnoreCase));
     }
 

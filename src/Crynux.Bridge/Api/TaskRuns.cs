@@ -12,7 +12,9 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
     public FeePolicy FeePolicy { get; } = new(options.Task);
 
     /// <param name="feeParam">The request field a fee above the ceiling is blamed on (task_fee, n, …).</param>
-    public async Task<ClientTaskRow> AdmitAsync(HttpContext http, ApiKeyRow key, string kind, TaskSpec spec, string? meta = null, string feeParam = "task_fee")
+    /// <param name="batchItem">An item of a batch: the batch spent the rate once, and Idempotency-Key names the batch, not the item.</param>
+    public async Task<ClientTaskRow> AdmitAsync(HttpContext http, ApiKeyRow key, string kind, TaskSpec spec, string? meta = null, string feeParam = "task_fee",
+        bool batchItem = false)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(key);
@@ -26,20 +28,29 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
         {
             throw new ProblemException(Problem.BadRequest("Idempotency-Key", "Idempotency-Key must be at most 255 characters"));
         }
-        var idem = idempotencyKey.Length > 0 ? idempotencyKey : null;
+        var idem = idempotencyKey.Length > 0 && !batchItem ? idempotencyKey : null;
         if (idem is not null && await Submitter.Store.GetByIdempotencyKeyAsync(key.Id, idem, http.RequestAborted) is { } earlier)
         {
             return Replay(http, earlier, kind);
         }
-        await auth.CheckRateAsync(http, key);
+        if (!batchItem)
+        {
+            await auth.CheckRateAsync(http, key);
+        }
         var result = await Submitter.SubmitAsync(new SubmitRequest(key.ClientId, key.Id, kind, spec, idem, Meta: meta), http.RequestAborted);
         switch (result.Admission)
         {
             case Admission.QuotaExceeded:
-                await auth.RefundRateAsync(http, key);
+                if (!batchItem)
+                {
+                    await auth.RefundRateAsync(http, key);
+                }
                 throw new ProblemException(auth.QuotaExceeded(key));
             case Admission.Replayed:
-                await auth.RefundRateAsync(http, key);
+                if (!batchItem)
+                {
+                    await auth.RefundRateAsync(http, key);
+                }
                 return Replay(http, result.Task!, kind);
             default:
                 return result.Task!;

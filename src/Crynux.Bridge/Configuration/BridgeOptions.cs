@@ -17,6 +17,7 @@ public sealed class BridgeOptions
     public ApiOptions Api { get; set; } = new();
     public RedisOptions Redis { get; set; } = new();
     public EngineOptions Engine { get; set; } = new();
+    public OpenRouterOptions OpenRouter { get; set; } = new();
     public OtelOptions Otel { get; set; } = new();
 }
 

@@ -52,6 +52,14 @@ rootKeyInput.addEventListener('input', () => {
   }
 });
 
+const minted = () => $('mode-minted').checked;
+for (const radio of form.querySelectorAll('input[name=mode]')) {
+  radio.addEventListener('change', () => {
+    $('client-field').classList.toggle('hidden', minted());
+    if (minted()) $('generated').classList.add('hidden');
+  });
+}
+
 clientInput.addEventListener('blur', () => {
   try { if (clientInput.value.trim()) clientInput.value = checkedAddress(clientInput.value); } catch { /* reported on submit */ }
 });
@@ -94,11 +102,12 @@ function freshTimestamp(requestKey) {
 }
 
 /**
- * Signs {client_id, ...fields} with the root key at the current time and POSTs
- * {timestamp, signature, ...fields} (the path carries client_id). Returns the response's data, or throws a readable Error.
+ * Signs {<owner field>, ...fields} with the root key at the current time and POSTs {timestamp, signature, ...fields}
+ * (the path carries the owner). The owner is {client_id} for an address, {api_key} for a bridge-minted key and nothing
+ * for minting ({} is signed). Returns the response's data, or throws a readable Error.
  */
-async function signedPost(base, path, rootKey, clientId, fields) {
-  const signed = { client_id: clientId, ...fields };
+async function signedPost(base, path, rootKey, owner, fields) {
+  const signed = { ...owner, ...fields };
   const timestamp = freshTimestamp(base + path + JSON.stringify(signed));
   const signature = signRequest(rootKey, signed, timestamp);
   const url = base + path;
@@ -135,8 +144,10 @@ form.addEventListener('submit', async (ev) => {
     rootKey = rootKeyInput.value.trim();
     if (!rootKey) throw new Error('Enter the root private key');
     addressOf(rootKey); // validates the key before anything is sent
-    clientId = checkedAddress(clientInput.value);
-    clientInput.value = clientId;
+    if (!minted()) {
+      clientId = checkedAddress(clientInput.value);
+      clientInput.value = clientId;
+    }
     roles = [...form.querySelectorAll('input[name=role]:checked')].map((c) => c.value);
     if (roles.length === 0) throw new Error('Choose at least one role');
     useLimit = parseLimit($('use-limit'), 'Use limit');
@@ -150,30 +161,36 @@ form.addEventListener('submit', async (ev) => {
   button.disabled = true;
   $('busy').classList.remove('hidden');
   stepsList.classList.remove('hidden');
-  const clientPath = `/v1/api_key/${clientId}`;
   let created = null;
   let step = null;
   try {
-    step = addStep('Create the API key');
-    created = await signedPost(base, clientPath, rootKey, clientId, {});
+    step = addStep(minted() ? 'Mint a client and its API key' : 'Create the API key');
+    created = minted()
+      ? await signedPost(base, '/v1/api_key', rootKey, {}, {})
+      : await signedPost(base, `/v1/api_key/${clientId}`, rootKey, { client_id: clientId }, {});
     if (!created || !created.api_key) throw new Error('The bridge answered without an api_key');
     step.className = 'done';
-    showKey(created, clientId);
+    showKey(created, clientId ?? created.client_id ?? '(minted by the bridge)');
+    // A minted key is managed by the key itself; an address key by the address.
+    const owner = minted() ? { api_key: created.api_key } : { client_id: clientId };
+    const path = minted() ? `/v1/api_key/${encodeURIComponent(created.api_key)}` : `/v1/api_key/${clientId}`;
 
     for (const role of roles) {
       step = addStep(`Add role "${role}"`);
-      await signedPost(base, `${clientPath}/role`, rootKey, clientId, { role });
+      await signedPost(base, `${path}/role`, rootKey, owner, { role });
       step.className = 'done';
     }
     step = addStep(`Set use limit to ${useLimit}`);
-    await signedPost(base, `${clientPath}/use_limit`, rootKey, clientId, { use_limit: useLimit });
+    await signedPost(base, `${path}/use_limit`, rootKey, owner, { use_limit: useLimit });
     step.className = 'done';
     step = addStep(`Set rate limit to ${rateLimit} per minute`);
-    await signedPost(base, `${clientPath}/rate_limit`, rootKey, clientId, { rate_limit: rateLimit });
+    await signedPost(base, `${path}/rate_limit`, rootKey, owner, { rate_limit: rateLimit });
     step.className = 'done';
   } catch (e) {
     if (step) step.className = 'failed';
-    const note = created ? '\nThe key above was created, but this step failed; fix the cause and press the button again (that re-keys the client).' : '';
+    const note = !created ? '' : minted()
+      ? '\nThe key above was minted, but this step failed; fix the cause and press the button again (that mints another key).'
+      : '\nThe key above was created, but this step failed; fix the cause and press the button again (that re-keys the client).';
     showError(errorBox, `${step ? step.textContent + ' failed: ' : ''}${e.message}${note}`);
   } finally {
     button.disabled = false;

@@ -115,6 +115,7 @@ internal static class BadInputs
         ["POST /v1/llm/completions"] = new(true, Completion),
         ["POST /v1/images/generations"] = new(true, Image),
         ["POST /v1/sd/images/generations"] = new(true, Image),
+        ["POST /v1/images"] = new(true, Image),
         ["POST /v1/inference_tasks"] = new(true, Raw),
         // Nobody here can sign as the client or root, so even the "valid" body is refused (401); its broken forms must be too.
         ["POST /v1/api_key/{client_id}"] = new(false, Signed()),
@@ -133,6 +134,8 @@ internal static class BadInputs
         ["{image_num}"] = ["x", "-1", "1.5", "99999999999", "0"],
         ["{public_id}"] = ["short", new string('g', 32), new string('a', 32), "..%2F..%2Fetc"],
         ["{file}"] = ["0.png", "x.png", "-1.png", "0.jpg", "..", "99999999999.png"],
+        ["{client_task_id}"] = ["abc", "-1", "0", "1.0", "1e3", "99999999999999999999999", "%20", "1"],
+        ["{index}"] = ["x", "-1", "1.5", "99999999999", "0"],
         ["{id}"] = ["short", "resp_" + new string('a', 32), "resp_x%20y", "..%2F..%2Fetc", "%F0%9F%A6%8A"],
     };
 
@@ -217,7 +220,8 @@ internal static class BadInputs
             var value = values?.GetValueOrDefault(name) ?? name switch
             {
                 "{client_id}" => Address,
-                "{task_id}" => "1",
+                "{task_id}" or "{client_task_id}" => "1",
+                "{index}" => "0",
                 "{image_num}" => "0",
                 "{public_id}" => new string('a', 32),
                 "{id}" => "resp_" + new string('b', 32),
