@@ -226,22 +226,17 @@ public sealed partial class TaskExecutor
             }
             else
             {
-                var (width, height) = task.Type == TaskType.StableDiffusion ? ResultCheck.RequestedSize(task.TaskArgs) : (0, 0);
-                for (var i = 0; i < (int)Math.Max(1, task.TaskSize); i++)
+                try
                 {
-                    var path = _files.PathOf(task.TaskIdCommitment, i, task.Type);
-                    if (File.Exists(path))
-                    {
-                        continue; // checked and kept by an earlier pass
-                    }
-                    await _pacer.TurnAsync(task.TaskIdCommitment, ct);
-                    var bytes = await _relay.DownloadResultAsync(task.TaskIdCommitment, i, ct);
-                    var problem = task.Type == TaskType.Llm ? ResultCheck.Llm(bytes, task.Score) : ResultCheck.Png(bytes, width, height);
-                    if (problem is not null)
-                    {
-                        throw new RelayException(RelayErrorKind.Transient, 200, null, $"result {i} failed its check: {problem}");
-                    }
-                    await ResultFiles.WriteAtomicallyAsync(path, bytes, ct);
+                    await DownloadFilesAsync(task, ct);
+                }
+                catch (RelayException e) when (e.RouteMissing)
+                {
+                    // The result route this Relay was probed to have is gone: it changed generation. Probe again, and
+                    // use the route it has now (once: both routes missing is a wrong base URL, retried with back-off).
+                    _log.LogInformation("Result route of {Commitment} missing at the Relay; probing its generation again", task.TaskIdCommitment);
+                    _relay.ForgetCapabilities();
+                    await DownloadFilesAsync(task, ct);
                 }
             }
         }
@@ -259,6 +254,75 @@ public sealed partial class TaskExecutor
         }
         _metrics.Stage("download", TimeSpan.FromMilliseconds(NowMs - seen));
         return await AdvanceAsync(task, members, InferenceStatus.ResultDownloaded, TaskUpdate.None, ct);
+    }
+
+    /// <summary>
+    /// Fetches the result files not yet kept: the whole result at once from a Relay that serves it (2026), else one
+    /// file per index (2025). Each file is checked before any is kept; a bad one throws Transient (fetched again later).
+    /// </summary>
+    private async Task DownloadFilesAsync(InferenceTaskRow task, CancellationToken ct)
+    {
+        var (width, height) = task.Type == TaskType.StableDiffusion ? ResultCheck.RequestedSize(task.TaskArgs) : (0, 0);
+        var paths = Enumerable.Range(0, (int)Math.Max(1, task.TaskSize)).Select(i => _files.PathOf(task.TaskIdCommitment, i, task.Type)).ToList();
+        if (paths.All(File.Exists))
+        {
+            return; // checked and kept by an earlier pass
+        }
+        string? Check(byte[] bytes) => task.Type == TaskType.Llm ? ResultCheck.Llm(bytes, task.Score) : ResultCheck.Png(bytes, width, height);
+        if (await _relay.HasWholeResultsAsync(ct))
+        {
+            await _pacer.TurnAsync(task.TaskIdCommitment, ct);
+            var results = await DownloadWholeAsync(task, paths.Count, ct);
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (Check(results[i]) is { } problem)
+                {
+                    throw new RelayException(RelayErrorKind.Transient, 200, null, $"result {i} failed its check: {problem}");
+                }
+            }
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (!File.Exists(paths[i]))
+                {
+                    await ResultFiles.WriteAtomicallyAsync(paths[i], results[i], ct);
+                }
+            }
+            return;
+        }
+        for (var i = 0; i < paths.Count; i++)
+        {
+            if (File.Exists(paths[i]))
+            {
+                continue;
+            }
+            await _pacer.TurnAsync(task.TaskIdCommitment, ct);
+            var bytes = await _relay.DownloadResultAsync(task.TaskIdCommitment, i, ct);
+            if (Check(bytes) is { } problem)
+            {
+                throw new RelayException(RelayErrorKind.Transient, 200, null, $"result {i} failed its check: {problem}");
+            }
+            await ResultFiles.WriteAtomicallyAsync(paths[i], bytes, ct);
+        }
+    }
+
+    /// <summary>The whole result, streamed to a temporary file and read from there: LLM JSON as one file, images out of the ZIP.</summary>
+    private async Task<byte[][]> DownloadWholeAsync(InferenceTaskRow task, int count, CancellationToken ct)
+    {
+        var temporary = Path.Combine(_files.Root, task.TaskIdCommitment, "results.download");
+        try
+        {
+            await _relay.DownloadWholeResultAsync(task.TaskIdCommitment, temporary, ct);
+            if (task.Type == TaskType.Llm)
+            {
+                return [await File.ReadAllBytesAsync(temporary, ct)];
+            }
+            var (images, problem) = ResultArchive.Read(temporary, count, _relay.MaxResultBytes);
+            return images ?? throw new RelayException(RelayErrorKind.Transient, 200, null, "the result archive was refused: " + problem);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>A member still queued in a group that can no longer succeed: cancel it (best effort; refunds its fee).</summary>
