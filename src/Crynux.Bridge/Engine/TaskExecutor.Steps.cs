@@ -226,17 +226,27 @@ public sealed partial class TaskExecutor
             }
             else
             {
+                bool whole;
                 try
                 {
-                    await DownloadFilesAsync(task, ct);
+                    whole = await _relay.HasWholeResultsAsync(ct);
+                }
+                catch (RelayException e) when (e.Kind == RelayErrorKind.Transient)
+                {
+                    // The probe said nothing: try the newer route; its own plain-text 404 tells a 2025 Relay just as well.
+                    whole = true;
+                }
+                try
+                {
+                    await DownloadFilesAsync(task, whole, ct);
                 }
                 catch (RelayException e) when (e.RouteMissing)
                 {
-                    // The result route this Relay was probed to have is gone: it changed generation. Probe again, and
-                    // use the route it has now (once: both routes missing is a wrong base URL, retried with back-off).
-                    _log.LogInformation("Result route of {Commitment} missing at the Relay; probing its generation again", task.TaskIdCommitment);
-                    _relay.ForgetCapabilities();
-                    await DownloadFilesAsync(task, ct);
+                    // The Relay lacks the route chosen (it changed generation, or the probe said nothing): use the other
+                    // one now and remember it (once: both routes missing is a wrong base URL, retried with back-off).
+                    _log.LogInformation("Result route of {Commitment} missing at the Relay; switching generation", task.TaskIdCommitment);
+                    _relay.RememberWholeResults(!whole);
+                    await DownloadFilesAsync(task, !whole, ct);
                 }
             }
         }
@@ -260,7 +270,7 @@ public sealed partial class TaskExecutor
     /// Fetches the result files not yet kept: the whole result at once from a Relay that serves it (2026), else one
     /// file per index (2025). Each file is checked before any is kept; a bad one throws Transient (fetched again later).
     /// </summary>
-    private async Task DownloadFilesAsync(InferenceTaskRow task, CancellationToken ct)
+    private async Task DownloadFilesAsync(InferenceTaskRow task, bool whole, CancellationToken ct)
     {
         var (width, height) = task.Type == TaskType.StableDiffusion ? ResultCheck.RequestedSize(task.TaskArgs) : (0, 0);
         var paths = Enumerable.Range(0, (int)Math.Max(1, task.TaskSize)).Select(i => _files.PathOf(task.TaskIdCommitment, i, task.Type)).ToList();
@@ -269,7 +279,7 @@ public sealed partial class TaskExecutor
             return; // checked and kept by an earlier pass
         }
         string? Check(byte[] bytes) => task.Type == TaskType.Llm ? ResultCheck.Llm(bytes, task.Score) : ResultCheck.Png(bytes, width, height);
-        if (await _relay.HasWholeResultsAsync(ct))
+        if (whole)
         {
             await _pacer.TurnAsync(task.TaskIdCommitment, ct);
             var results = await DownloadWholeAsync(task, paths.Count, ct);

@@ -3,7 +3,8 @@ namespace Crynux.Bridge.Relay;
 /// <summary>
 /// What the Relay behind one <see cref="RelayClient"/> offers, learned by unsigned probes without side effects (see
 /// docs/protocol.md §12.2) and remembered for <see cref="Lifetime"/>: a Relay upgraded under a running bridge is noticed
-/// when the cache runs out, or at once when a result route answers the plain-text "route missing" 404.
+/// when the cache runs out, or at once when a result route answers the plain-text "route missing" 404 (then the other
+/// route is remembered).
 /// </summary>
 internal sealed class RelayCapabilities(TimeProvider time)
 {
@@ -31,14 +32,6 @@ internal sealed class RelayCapabilities(TimeProvider time)
         {
             _wholeResults = wholeResults;
             _until = time.GetUtcNow() + Lifetime;
-        }
-    }
-
-    public void Forget()
-    {
-        lock (_gate)
-        {
-            _wholeResults = null;
         }
     }
 }

@@ -30,6 +30,8 @@ public sealed class RelayClient
     private readonly RelayCapabilities _capabilities;
     private readonly Lock _probeGate = new();
     private Task<bool>? _probe;
+    private DateTimeOffset _probeSent;
+    private static readonly TimeSpan ProbeRetryAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>A commitment no task has: the probes ask about it, so they can never touch a real task.</summary>
     private const string ProbeCommitment = "0x0000000000000000000000000000000000000000000000000000000000000000";
@@ -145,26 +147,21 @@ public sealed class RelayClient
         {
             return known;
         }
-        // One probe at a time, whoever asks: the tasks that reach download together wait for the same answer.
+        // One probe at a time, whoever asks: the tasks that reach download together wait for the same answer, and a
+        // failed probe stands for a second (each task's own back-off then decides when it asks again), so a Relay
+        // that garbles the probe gets at most about one a second, not one per waiting task.
         Task<bool> probe;
         lock (_probeGate)
         {
-            probe = _probe ??= ProbeWholeResultsAsync();
-        }
-        try
-        {
-            return await probe.WaitAsync(ct);
-        }
-        finally
-        {
-            lock (_probeGate)
+            var now = _time.GetUtcNow();
+            if (_probe is null || (_probe.IsCompleted && (_probe.IsCompletedSuccessfully || now - _probeSent >= ProbeRetryAfter)))
             {
-                if (probe.IsCompleted && ReferenceEquals(_probe, probe))
-                {
-                    _probe = null;
-                }
+                _probe = ProbeWholeResultsAsync();
+                _probeSent = now;
             }
+            probe = _probe;
         }
+        return await probe.WaitAsync(ct);
     }
 
     private async Task<bool> ProbeWholeResultsAsync()
@@ -187,8 +184,8 @@ public sealed class RelayClient
         return whole;
     }
 
-    /// <summary>Drops what the probes learned: a result route answered "route missing", so the Relay changed generation.</summary>
-    public void ForgetCapabilities() => _capabilities.Forget();
+    /// <summary>What a result route's own plain-text 404 taught (the Relay has the other one), kept as a probe's answer.</summary>
+    public void RememberWholeResults(bool wholeResults) => _capabilities.Remember(wholeResults);
 
     /// <summary>
     /// Downloads a task's whole result (2026: LLM JSON, or a ZIP of every PNG) into <paramref name="path"/>, at most
