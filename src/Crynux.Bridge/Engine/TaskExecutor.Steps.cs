@@ -35,8 +35,11 @@ public sealed partial class TaskExecutor
             Replace(members, task, await LearnAsync(task, ct));
             return true;
         }
-        catch (RelayException e) when (e.Kind is RelayErrorKind.Rejected or RelayErrorKind.NotFound)
+        catch (RelayException e) when (e.Kind is RelayErrorKind.Rejected or RelayErrorKind.NotFound
+                                           || (e.Kind == RelayErrorKind.ServerError && e.RelayMessage.StartsWith(Failure.BaseModelCheckUnavailable, StringComparison.Ordinal)))
         {
+            // (A 2026 Relay's base-model check runs before anything is stored: its 500 "temporarily unavailable" is
+            // as certain a "not created" as a validation error, and the client is told to come back.)
             // The Relay's own validation error: the task was not created and no fee was taken.
             _log.LogWarning("Relay rejected task {Commitment}: {Error}", task.TaskIdCommitment, e.Message);
             _gate.Left(task.TaskIdCommitment);
