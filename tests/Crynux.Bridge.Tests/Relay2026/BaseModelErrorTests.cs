@@ -1,6 +1,10 @@
+using System.Net;
 using Crynux.Bridge.Api;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Relay;
+using Crynux.Bridge.Tests.Api;
+using Crynux.Bridge.Tests.Support;
+using Crynux.Devnet;
 
 namespace Crynux.Bridge.Tests.Relay2026;
 
@@ -32,5 +36,29 @@ public sealed class BaseModelErrorTests
     {
         Assert.Equal("relay_rejected: ", Failure.Prefix(new RelayException(RelayErrorKind.Rejected, 400, "task_args", "Invalid task_args")));
         Assert.Equal("insufficient_balance: ", Failure.Prefix(new RelayException(RelayErrorKind.Rejected, 400, "task_fee", "Insufficient relay account balance")));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_chat_for_a_model_the_relay_cannot_find_gets_404_or_503_and_costs_nothing(bool hubDown)
+    {
+        // No node holds any model and the hub knows none (or is down): the 2026 create's base-model check refuses.
+        await using var bridge = await TestBridge.StartAsync(devnet: o =>
+        {
+            o.Protocol = 2026;
+            o.Nodes.Clear();
+            o.Nodes.Add(new NodeOptions { Models = [] });
+            o.Hub.Models.Clear();
+            o.Hub.ForcedStatus = hubDown ? 503 : null;
+        });
+        using var chat = await bridge.PostAsync("v1/chat/completions", new { model = "Qwen/Qwen2.5-7B", messages = new[] { new { role = "user", content = "hi" } } });
+        var body = await chat.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(hubDown ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.NotFound, chat.StatusCode);
+        Assert.Equal(hubDown ? null : "model", SafetyChecks.AssertEnvelope("/v1/chat/completions", body, hubDown ? 503 : 404)); // OpenAI's envelope
+        Assert.Contains(hubDown ? "model_check_unavailable" : "model_not_found", body, StringComparison.Ordinal);
+        Assert.Equal(hubDown, chat.Headers.RetryAfter is not null);
+        Assert.Empty(bridge.Devnet.Control.GetTasks());
+        Assert.Equal(0, bridge.CountLedger("TaskPayment"));
     }
 }
