@@ -13,7 +13,7 @@ internal static class CommandLine
 
           --port N                  TCP port; 0 = ephemeral (default 0)
           --listen IP               address to listen on (default 127.0.0.1)
-          --protocol 2025|2026      Relay generation (default 2025). 2026 adds GET …/results (whole task, SD as ZIP),
+          --protocol 2025|2026      Relay generation (default 2026). 2026 adds GET …/results (whole task, SD as ZIP),
                                     the batch endpoints, the base-model check, /v2/loaded-models,
                                     /v2/models/{sd,llm}/execution-time and /v2/tasks/queued/priority, and drops
                                     GET …/results/{index}

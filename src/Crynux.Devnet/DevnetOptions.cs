@@ -66,7 +66,7 @@ public sealed class DevnetOptions
     public int Protocol { get; set; } = DefaultProtocol;
 
     /// <summary>The default of <see cref="Protocol"/>, in-process and standalone alike.</summary>
-    public const int DefaultProtocol = 2025;
+    public const int DefaultProtocol = 2026;
 
     /// <summary>Item limits of the 2026 batch endpoints (task.batch_*_max_items).</summary>
     public int BatchCreateMaxItems { get; set; } = 100;

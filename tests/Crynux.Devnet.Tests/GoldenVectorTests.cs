@@ -17,7 +17,7 @@ public class GoldenVectorTests
     public async Task Golden_create_get_balance_and_abort_signatures_are_accepted()
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1700000000));
-        var options = new DevnetOptions { TimeProvider = time };
+        var options = new DevnetOptions { TimeProvider = time, Protocol = 2025 };
         options.Nodes.Clear();
         await using var host = await DevnetHost.StartAsync(options, TestContext.Current.CancellationToken);
         host.Control.Fund(Address, TestDevnet.Cnx * 10);

@@ -18,7 +18,7 @@ public class StandaloneTests
         var dll = Path.Combine(AppContext.BaseDirectory, "Crynux.Devnet.dll");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll, "--port", "0", "--nodes", "2", "--matching-interval-ms", "0", "--fund", $"{creator.Address}=100000000000000000000" },
+            ArgumentList = { dll, "--protocol", "2025", "--port", "0", "--nodes", "2", "--matching-interval-ms", "0", "--fund", $"{creator.Address}=100000000000000000000" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

@@ -33,6 +33,8 @@ public sealed class TestDevnet : IAsyncDisposable
         var options = new DevnetOptions
         {
             TimeProvider = time,
+            // The 2025 generation, named: most tests here read results per index; the 2026 ones set it themselves.
+            Protocol = 2025,
             MatchingInterval = TimeSpan.Zero,
             // Only RunDueTimers fires deadlines in tests, so each test decides when they are processed.
             TimeoutCheckInterval = TimeSpan.FromDays(30),

@@ -84,6 +84,11 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
             {
                 RetryAfter = TimeSpan.FromSeconds(60),
             },
+            Failure.ModelNotFound => new Problem(404, "model", "The Crynux Network does not know this model: " + text, "invalid_request_error", "model_not_found"),
+            Failure.ModelCheckUnavailable => new Problem(503, null, "The Relay cannot check the model right now: " + text, "server_error", "model_check_unavailable")
+            {
+                RetryAfter = TimeSpan.FromSeconds(30),
+            },
             Failure.Timeout => new Problem(504, null, "The Crynux Network did not finish the task in time: " + text, "server_error", "timeout") { RetryAfter = TimeSpan.FromSeconds(10) },
             Failure.RelayRejected => new Problem(502, null, "The Relay refused the task: " + text, "server_error", "relay_rejected") { RetryAfter = TimeSpan.FromSeconds(10) },
             _ => new Problem(502, null, "The task failed on the Crynux Network: " + text, "server_error", Failure.Code(text) is { Length: > 0 } c ? c : null)

@@ -89,6 +89,9 @@ public sealed class RelayOptions
     public int ReconcileIntervalSeconds { get; set; } = 60;
     [ConfigurationKeyName("max_attempts")]
     public int MaxAttempts { get; set; } = 3;
+    /// <summary>The most bytes one task's whole result may take, downloaded and unpacked: a bound against ZIP bombs.</summary>
+    [ConfigurationKeyName("max_result_bytes")]
+    public long MaxResultBytes { get; set; } = 256L * 1024 * 1024;
 }
 
 public sealed class TaskOptions

@@ -111,6 +111,7 @@ public static class ConfigLoader
         Require(o.Relay.EventsFastPollIntervalMs is >= 1 and <= 60000, "relay.events_fast_poll_interval_ms", "must be between 1 and 60000");
         Require(o.Relay.ReconcileIntervalSeconds is >= 1 and <= 86400, "relay.reconcile_interval_seconds", "must be between 1 and 86400");
         Require(o.Relay.MaxAttempts is >= 1 and <= 10, "relay.max_attempts", "must be between 1 and 10");
+        Require(o.Relay.MaxResultBytes is >= 1024 * 1024 and <= 16L * 1024 * 1024 * 1024, "relay.max_result_bytes", "must be between 1 MiB and 16 GiB");
         Require(IsVersion(o.Task.DefaultTaskVersion), "task.default_task_version", "must look like 3.1.0");
         foreach (var (key, fee) in new[]
                  {

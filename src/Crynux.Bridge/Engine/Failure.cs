@@ -14,10 +14,26 @@ public static class Failure
     public const string NodeError = "task_error";
     public const string Invalid = "invalid_result";
     public const string Aborted = "aborted";
+    /// <summary>A 2026 Relay's base-model check found no such model (on a node's disk or on the Hugging Face Hub).</summary>
+    public const string ModelNotFound = "model_not_found";
+    /// <summary>A 2026 Relay could not check the base model just now (its Hub lookup failed); the task was not created.</summary>
+    public const string ModelCheckUnavailable = "model_check_unavailable";
+
+    /// <summary>The Relay's texts for its base-model check (docs/protocol.md §12.5.3); the permanent one is a prefix.</summary>
+    public const string InvalidBaseModel = "invalid base model";
+    public const string BaseModelCheckUnavailable = "base model check temporarily unavailable";
 
     public static string Prefix(RelayException error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        if (error.RelayMessage.StartsWith(InvalidBaseModel, StringComparison.Ordinal))
+        {
+            return ModelNotFound + ": ";
+        }
+        if (error.RelayMessage.StartsWith(BaseModelCheckUnavailable, StringComparison.Ordinal))
+        {
+            return ModelCheckUnavailable + ": ";
+        }
         return error.RelayMessage.Contains("Insufficient relay account balance", StringComparison.Ordinal) ? InsufficientBalance + ": " : RelayRejected + ": ";
     }
 

@@ -35,8 +35,11 @@ public sealed partial class TaskExecutor
             Replace(members, task, await LearnAsync(task, ct));
             return true;
         }
-        catch (RelayException e) when (e.Kind is RelayErrorKind.Rejected or RelayErrorKind.NotFound)
+        catch (RelayException e) when (e.Kind is RelayErrorKind.Rejected or RelayErrorKind.NotFound
+                                           || (e.Kind == RelayErrorKind.ServerError && e.RelayMessage.StartsWith(Failure.BaseModelCheckUnavailable, StringComparison.Ordinal)))
         {
+            // (A 2026 Relay's base-model check runs before anything is stored: its 500 "temporarily unavailable" is
+            // as certain a "not created" as a validation error, and the client is told to come back.)
             // The Relay's own validation error: the task was not created and no fee was taken.
             _log.LogWarning("Relay rejected task {Commitment}: {Error}", task.TaskIdCommitment, e.Message);
             _gate.Left(task.TaskIdCommitment);
@@ -226,22 +229,27 @@ public sealed partial class TaskExecutor
             }
             else
             {
-                var (width, height) = task.Type == TaskType.StableDiffusion ? ResultCheck.RequestedSize(task.TaskArgs) : (0, 0);
-                for (var i = 0; i < (int)Math.Max(1, task.TaskSize); i++)
+                bool whole;
+                try
                 {
-                    var path = _files.PathOf(task.TaskIdCommitment, i, task.Type);
-                    if (File.Exists(path))
-                    {
-                        continue; // checked and kept by an earlier pass
-                    }
-                    await _pacer.TurnAsync(task.TaskIdCommitment, ct);
-                    var bytes = await _relay.DownloadResultAsync(task.TaskIdCommitment, i, ct);
-                    var problem = task.Type == TaskType.Llm ? ResultCheck.Llm(bytes, task.Score) : ResultCheck.Png(bytes, width, height);
-                    if (problem is not null)
-                    {
-                        throw new RelayException(RelayErrorKind.Transient, 200, null, $"result {i} failed its check: {problem}");
-                    }
-                    await ResultFiles.WriteAtomicallyAsync(path, bytes, ct);
+                    whole = await _relay.HasWholeResultsAsync(ct);
+                }
+                catch (RelayException e) when (e.Kind == RelayErrorKind.Transient)
+                {
+                    // The probe said nothing: try the newer route; its own plain-text 404 tells a 2025 Relay just as well.
+                    whole = true;
+                }
+                try
+                {
+                    await DownloadFilesAsync(task, whole, ct);
+                }
+                catch (RelayException e) when (e.RouteMissing)
+                {
+                    // The Relay lacks the route chosen (it changed generation, or the probe said nothing): use the other
+                    // one now and remember it (once: both routes missing is a wrong base URL, retried with back-off).
+                    _log.LogInformation("Result route of {Commitment} missing at the Relay; switching generation", task.TaskIdCommitment);
+                    _relay.RememberWholeResults(!whole);
+                    await DownloadFilesAsync(task, !whole, ct);
                 }
             }
         }
@@ -259,6 +267,75 @@ public sealed partial class TaskExecutor
         }
         _metrics.Stage("download", TimeSpan.FromMilliseconds(NowMs - seen));
         return await AdvanceAsync(task, members, InferenceStatus.ResultDownloaded, TaskUpdate.None, ct);
+    }
+
+    /// <summary>
+    /// Fetches the result files not yet kept: the whole result at once from a Relay that serves it (2026), else one
+    /// file per index (2025). Each file is checked before any is kept; a bad one throws Transient (fetched again later).
+    /// </summary>
+    private async Task DownloadFilesAsync(InferenceTaskRow task, bool whole, CancellationToken ct)
+    {
+        var (width, height) = task.Type == TaskType.StableDiffusion ? ResultCheck.RequestedSize(task.TaskArgs) : (0, 0);
+        var paths = Enumerable.Range(0, (int)Math.Max(1, task.TaskSize)).Select(i => _files.PathOf(task.TaskIdCommitment, i, task.Type)).ToList();
+        if (paths.All(File.Exists))
+        {
+            return; // checked and kept by an earlier pass
+        }
+        string? Check(byte[] bytes) => task.Type == TaskType.Llm ? ResultCheck.Llm(bytes, task.Score) : ResultCheck.Png(bytes, width, height);
+        if (whole)
+        {
+            await _pacer.TurnAsync(task.TaskIdCommitment, ct);
+            var results = await DownloadWholeAsync(task, paths.Count, ct);
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (Check(results[i]) is { } problem)
+                {
+                    throw new RelayException(RelayErrorKind.Transient, 200, null, $"result {i} failed its check: {problem}");
+                }
+            }
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (!File.Exists(paths[i]))
+                {
+                    await ResultFiles.WriteAtomicallyAsync(paths[i], results[i], ct);
+                }
+            }
+            return;
+        }
+        for (var i = 0; i < paths.Count; i++)
+        {
+            if (File.Exists(paths[i]))
+            {
+                continue;
+            }
+            await _pacer.TurnAsync(task.TaskIdCommitment, ct);
+            var bytes = await _relay.DownloadResultAsync(task.TaskIdCommitment, i, ct);
+            if (Check(bytes) is { } problem)
+            {
+                throw new RelayException(RelayErrorKind.Transient, 200, null, $"result {i} failed its check: {problem}");
+            }
+            await ResultFiles.WriteAtomicallyAsync(paths[i], bytes, ct);
+        }
+    }
+
+    /// <summary>The whole result, streamed to a temporary file and read from there: LLM JSON as one file, images out of the ZIP.</summary>
+    private async Task<byte[][]> DownloadWholeAsync(InferenceTaskRow task, int count, CancellationToken ct)
+    {
+        var temporary = Path.Combine(_files.Root, task.TaskIdCommitment, "results.download");
+        try
+        {
+            await _relay.DownloadWholeResultAsync(task.TaskIdCommitment, temporary, ct);
+            if (task.Type == TaskType.Llm)
+            {
+                return [await File.ReadAllBytesAsync(temporary, ct)];
+            }
+            var (images, problem) = ResultArchive.Read(temporary, count, _relay.MaxResultBytes);
+            return images ?? throw new RelayException(RelayErrorKind.Transient, 200, null, "the result archive was refused: " + problem);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>A member still queued in a group that can no longer succeed: cancel it (best effort; refunds its fee).</summary>

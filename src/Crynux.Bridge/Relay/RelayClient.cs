@@ -26,6 +26,15 @@ public sealed class RelayClient
     private readonly TimeProvider _time;
     private readonly BridgeMetrics _metrics;
     private readonly int _maxAttempts;
+    private readonly long _maxResultBytes;
+    private readonly RelayCapabilities _capabilities;
+    private readonly Lock _probeGate = new();
+    private Task<bool>? _probe;
+    private DateTimeOffset _probeSent;
+    private static readonly TimeSpan ProbeRetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>A commitment no task has: the probes ask about it, so they can never touch a real task.</summary>
+    private const string ProbeCommitment = "0x0000000000000000000000000000000000000000000000000000000000000000";
 
     /// <summary>
     /// Calls about one task are sent once: the engine paces their retries per task (the Relay allows 2 requests a
@@ -42,9 +51,14 @@ public sealed class RelayClient
         _time = time;
         _metrics = metrics;
         _maxAttempts = options.MaxAttempts;
+        _maxResultBytes = options.MaxResultBytes;
+        _capabilities = new RelayCapabilities(time);
     }
 
     public string Address => _key.Address;
+
+    /// <summary>relay.max_result_bytes: the most one task's whole result may take, downloaded or unpacked.</summary>
+    public long MaxResultBytes => _maxResultBytes;
 
     public async Task<RelayTask> CreateTaskAsync(CreateTaskRequest request, CancellationToken ct)
     {
@@ -120,6 +134,97 @@ public sealed class RelayClient
         var signed = new JsonObject { ["index"] = index.ToString(CultureInfo.InvariantCulture), ["task_id_commitment"] = commitment };
         var route = $"v1/inference_tasks/{commitment}/results/{index.ToString(CultureInfo.InvariantCulture)}";
         return SendAsync("download", TaskCallAttempts, () => SignedGet(route, signed), ReadWholeBodyAsync, ct);
+    }
+
+    /// <summary>
+    /// Whether this Relay serves whole-task results (<c>GET …/results</c>, the 2026 generation) rather than one file per
+    /// index: an unsigned probe about a commitment no task has, remembered for a while. A JSON 400 means the route exists,
+    /// the plain-text 404 means it does not; any other answer says nothing and throws Transient (probed again next time).
+    /// </summary>
+    public async Task<bool> HasWholeResultsAsync(CancellationToken ct)
+    {
+        if (_capabilities.WholeResults is { } known)
+        {
+            return known;
+        }
+        // One probe at a time, whoever asks: the tasks that reach download together wait for the same answer, and a
+        // failed probe stands for a second (each task's own back-off then decides when it asks again), so a Relay
+        // that garbles the probe gets at most about one a second, not one per waiting task.
+        Task<bool> probe;
+        lock (_probeGate)
+        {
+            var now = _time.GetUtcNow();
+            if (_probe is null || (_probe.IsCompleted && (_probe.IsCompletedSuccessfully || now - _probeSent >= ProbeRetryAfter)))
+            {
+                _probe = ProbeWholeResultsAsync();
+                _probeSent = now;
+            }
+            probe = _probe;
+        }
+        return await probe.WaitAsync(ct);
+    }
+
+    private async Task<bool> ProbeWholeResultsAsync()
+    {
+        bool whole;
+        try
+        {
+            await SendAsync("probe_results", 1, () => new HttpRequestMessage(HttpMethod.Get, $"v1/inference_tasks/{ProbeCommitment}/results"), ReadNothing, CancellationToken.None);
+            throw new RelayException(RelayErrorKind.Transient, 200, null, "the results probe about a task that does not exist was answered with success");
+        }
+        catch (RelayException e) when (e.RouteMissing)
+        {
+            whole = false;
+        }
+        catch (RelayException e) when (e.Kind is RelayErrorKind.Rejected or RelayErrorKind.NotFound)
+        {
+            whole = true; // the Relay's own JSON 400 (an unsigned request): the route exists
+        }
+        _capabilities.Remember(whole);
+        return whole;
+    }
+
+    /// <summary>What a result route's own plain-text 404 taught (the Relay has the other one), kept as a probe's answer.</summary>
+    public void RememberWholeResults(bool wholeResults) => _capabilities.Remember(wholeResults);
+
+    /// <summary>
+    /// Downloads a task's whole result (2026: LLM JSON, or a ZIP of every PNG) into <paramref name="path"/>, at most
+    /// relay.max_result_bytes of it (more, or a body cut short, throws Transient and keeps nothing). The caller checks it.
+    /// </summary>
+    public Task DownloadWholeResultAsync(string commitment, string path, CancellationToken ct)
+    {
+        var signed = new JsonObject { ["task_id_commitment"] = commitment };
+        return SendAsync("download", TaskCallAttempts, () => SignedGet($"v1/inference_tasks/{commitment}/results", signed), async (response, token) =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            try
+            {
+                await using var file = File.Create(path);
+                await using var body = await response.Content.ReadAsStreamAsync(token);
+                var buffer = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await body.ReadAsync(buffer, token)) > 0)
+                {
+                    total += read;
+                    if (total > _maxResultBytes)
+                    {
+                        throw new IOException($"the result is larger than relay.max_result_bytes ({_maxResultBytes})");
+                    }
+                    await file.WriteAsync(buffer.AsMemory(0, read), token);
+                }
+                if (response.Content.Headers.ContentLength is { } length && total != length)
+                {
+                    throw new IOException($"the result download was cut short ({total} of {length} bytes)");
+                }
+            }
+            catch
+            {
+                File.Delete(path);
+                throw;
+            }
+            return true;
+        }, ct);
     }
 
     /// <summary>Downloads a fine-tune task's checkpoint into <paramref name="path"/>, atomically (a body cut short throws and keeps nothing).</summary>

@@ -114,6 +114,9 @@ public sealed class RelayException : Exception
 
     public string RelayMessage { get; }
 
+    /// <summary>The web framework's own plain-text 404 (not a JSON envelope): this Relay does not have the route.</summary>
+    public bool RouteMissing => StatusCode == 404 && RelayMessage.Trim() == "404 page not found";
+
     private static string Describe(int status, string? field, string message) =>
         status == 0 ? $"relay unreachable: {message}" : field is { Length: > 0 } ? $"relay {status}: {field}: {message}" : $"relay {status}: {message}";
 }

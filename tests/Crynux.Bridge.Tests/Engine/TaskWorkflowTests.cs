@@ -42,6 +42,8 @@ public sealed class TaskWorkflowTests
     public async Task Relay_requests_per_single_task_do_not_grow_with_task_duration()
     {
         await using var bridge = await TestBridge.StartAsync();
+        // The result-route probe is one request per Relay every few minutes, not per task: made before counting.
+        await bridge.Service<global::Crynux.Bridge.Relay.RelayClient>().HasWholeResultsAsync(TestContext.Current.CancellationToken);
         var before = TaskRequests(bridge);
         var routesBefore = bridge.Devnet.Control.Requests.ByRoute;
         await bridge.RunRawAsync(LlmTask("short"));

@@ -1,0 +1,37 @@
+namespace Crynux.Bridge.Relay;
+
+/// <summary>
+/// What the Relay behind one <see cref="RelayClient"/> offers, learned by unsigned probes without side effects (see
+/// docs/protocol.md §12.2) and remembered for <see cref="Lifetime"/>: a Relay upgraded under a running bridge is noticed
+/// when the cache runs out, or at once when a result route answers the plain-text "route missing" 404 (then the other
+/// route is remembered).
+/// </summary>
+internal sealed class RelayCapabilities(TimeProvider time)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    private readonly Lock _gate = new();
+    private bool? _wholeResults;
+    private DateTimeOffset _until;
+
+    /// <summary>Whether the Relay serves <c>GET …/results</c> (2026) rather than <c>…/results/{index}</c> (2025); null when not known now.</summary>
+    public bool? WholeResults
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _wholeResults is not null && time.GetUtcNow() < _until ? _wholeResults : null;
+            }
+        }
+    }
+
+    public void Remember(bool wholeResults)
+    {
+        lock (_gate)
+        {
+            _wholeResults = wholeResults;
+            _until = time.GetUtcNow() + Lifetime;
+        }
+    }
+}
