@@ -32,17 +32,45 @@ internal sealed record Plan
 
     public static Plan QuickPlan { get; } = new()
     {
-        Quick = true, Repeats = 1, SequentialN = 10, ConcurrentN = [10], PollIntervalsMs = [200], RelayTasks = 5, LongDelayMs = 2000,
-        InFlight = [1, 50], PollWindowSeconds = 2, LastPollWindowSeconds = 2, HoldStreams = [100], HoldDelayMs = 3000,
-        AdmissionConcurrency = [1, 8], BurstConcurrency = [8], AdmissionSeconds = 1, PacedRequests = 5,
-        CpuConcurrency = [1, 10], CpuSequentialTasks = 10,
+        Quick = true,
+        Repeats = 1,
+        SequentialN = 10,
+        ConcurrentN = [10],
+        PollIntervalsMs = [200],
+        RelayTasks = 5,
+        LongDelayMs = 2000,
+        InFlight = [1, 50],
+        PollWindowSeconds = 2,
+        LastPollWindowSeconds = 2,
+        HoldStreams = [100],
+        HoldDelayMs = 3000,
+        AdmissionConcurrency = [1, 8],
+        BurstConcurrency = [8],
+        AdmissionSeconds = 1,
+        PacedRequests = 5,
+        CpuConcurrency = [1, 10],
+        CpuSequentialTasks = 10,
     };
 
     public static Plan FullPlan { get; } = new()
     {
-        Quick = false, Repeats = 3, SequentialN = 100, ConcurrentN = [10, 100, 1000], PollIntervalsMs = [200, 20], RelayTasks = 20, LongDelayMs = 60_000,
-        InFlight = [1, 100, 1000], PollWindowSeconds = 5, LastPollWindowSeconds = 65, HoldStreams = [100, 1000], HoldDelayMs = 30_000,
-        AdmissionConcurrency = [1, 4, 16, 64], BurstConcurrency = [16, 64], AdmissionSeconds = 3, PacedRequests = 20,
-        CpuConcurrency = [1, 100, 1000], CpuSequentialTasks = 100,
+        Quick = false,
+        Repeats = 3,
+        SequentialN = 100,
+        ConcurrentN = [10, 100, 1000],
+        PollIntervalsMs = [200, 20],
+        RelayTasks = 20,
+        LongDelayMs = 60_000,
+        InFlight = [1, 100, 1000],
+        PollWindowSeconds = 5,
+        LastPollWindowSeconds = 65,
+        HoldStreams = [100, 1000],
+        HoldDelayMs = 30_000,
+        AdmissionConcurrency = [1, 4, 16, 64],
+        BurstConcurrency = [16, 64],
+        AdmissionSeconds = 3,
+        PacedRequests = 20,
+        CpuConcurrency = [1, 100, 1000],
+        CpuSequentialTasks = 100,
     };
 }

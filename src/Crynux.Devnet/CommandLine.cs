@@ -142,8 +142,12 @@ internal static class CommandLine
         {
             options.Nodes.Add(new NodeOptions
             {
-                GpuName = node.GpuName, GpuVram = node.GpuVram, GpuCount = node.GpuCount, TensorParallel = node.TensorParallel,
-                Version = node.Version, Models = [.. node.Models],
+                GpuName = node.GpuName,
+                GpuVram = node.GpuVram,
+                GpuCount = node.GpuCount,
+                TensorParallel = node.TensorParallel,
+                Version = node.Version,
+                Models = [.. node.Models],
             });
         }
         return options;

@@ -28,11 +28,19 @@ public class CatalogTests
         Assert.Equal(2, rows.Count);
         Assert.Equal(new JsonObject
         {
-            ["model_id"] = "crynux-network/sdxl-turbo", ["model_type"] = "sd", ["min_vram"] = 24, ["in_memory_node_count"] = 2, ["on_disk_node_count"] = 2,
+            ["model_id"] = "crynux-network/sdxl-turbo",
+            ["model_type"] = "sd",
+            ["min_vram"] = 24,
+            ["in_memory_node_count"] = 2,
+            ["on_disk_node_count"] = 2,
         }.ToJsonString(), rows[0]!.ToJsonString());
         Assert.Equal(new JsonObject
         {
-            ["model_id"] = "qwen/qwen2.5-7b", ["model_type"] = "llm", ["min_vram"] = 48, ["in_memory_node_count"] = 0, ["on_disk_node_count"] = 1,
+            ["model_id"] = "qwen/qwen2.5-7b",
+            ["model_type"] = "llm",
+            ["min_vram"] = 48,
+            ["in_memory_node_count"] = 0,
+            ["on_disk_node_count"] = 1,
         }.ToJsonString(), rows[1]!.ToJsonString());
     }
 
@@ -92,8 +100,11 @@ public class CatalogTests
         var empty = (await devnet.Creator.SendAsync(HttpMethod.Get, "v2/tasks/queued/priority")).Data!;
         Assert.Equal(new JsonObject
         {
-            ["as_of"] = devnet.Time.GetUtcNow().ToUnixTimeSeconds(), ["queued_task_count"] = 0,
-            ["highest_priority_gwei"] = null, ["median_priority_gwei"] = null, ["lowest_priority_gwei"] = null,
+            ["as_of"] = devnet.Time.GetUtcNow().ToUnixTimeSeconds(),
+            ["queued_task_count"] = 0,
+            ["highest_priority_gwei"] = null,
+            ["median_priority_gwei"] = null,
+            ["lowest_priority_gwei"] = null,
         }.ToJsonString(), empty.ToJsonString());
 
         foreach (var cnx in new[] { 1, 4, 2, 3 })

@@ -161,7 +161,13 @@ public class FaultRuleTests
         await using var devnet = await TestDevnet.StartAsync();
         var added = await devnet.Creator.PostJsonAsync("devnet/faults", new JsonObject
         {
-            ["route"] = "create", ["kind"] = "status", ["timing"] = "before", ["status"] = 502, ["count"] = 3, ["for_seconds"] = 30, ["delay_ms"] = 0,
+            ["route"] = "create",
+            ["kind"] = "status",
+            ["timing"] = "before",
+            ["status"] = 502,
+            ["count"] = 3,
+            ["for_seconds"] = 30,
+            ["delay_ms"] = 0,
         });
         Assert.Equal(HttpStatusCode.OK, added.Status);
         var id = added.Body!["id"]!.GetValue<int>();

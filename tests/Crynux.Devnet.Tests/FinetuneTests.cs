@@ -27,9 +27,17 @@ public class FinetuneTests
     {
         var signed = new JsonObject
         {
-            ["task_id_commitment"] = spec.Commitment, ["task_args"] = spec.TaskArgs, ["task_type"] = 2, ["nonce"] = spec.Nonce,
-            ["task_model_ids"] = new JsonArray(spec.ModelIds[0]), ["min_vram"] = 24, ["required_gpu"] = "", ["required_gpu_vram"] = 0,
-            ["task_version"] = spec.TaskVersion, ["task_size"] = 1, ["task_fee"] = spec.TaskFee.ToString(CultureInfo.InvariantCulture),
+            ["task_id_commitment"] = spec.Commitment,
+            ["task_args"] = spec.TaskArgs,
+            ["task_type"] = 2,
+            ["nonce"] = spec.Nonce,
+            ["task_model_ids"] = new JsonArray(spec.ModelIds[0]),
+            ["min_vram"] = 24,
+            ["required_gpu"] = "",
+            ["required_gpu_vram"] = 0,
+            ["task_version"] = spec.TaskVersion,
+            ["task_size"] = 1,
+            ["task_fee"] = spec.TaskFee.ToString(CultureInfo.InvariantCulture),
         };
         if (timeout != 0)
         {

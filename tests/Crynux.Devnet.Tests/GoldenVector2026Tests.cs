@@ -34,7 +34,8 @@ public class GoldenVector2026Tests
 
         var status = await client.PostJsonAsync("v1/inference_tasks/batch/status", new JsonObject
         {
-            ["task_id_commitments"] = new JsonArray(Commitment), ["timestamp"] = 1700000000,
+            ["task_id_commitments"] = new JsonArray(Commitment),
+            ["timestamp"] = 1700000000,
             ["signature"] = "0x946b020b74adea81c018195a076bb199c792f5f912a0a9a62911d3ecb64569bf3cac5080674fe8fabd261e378aabb1757639ebdfa570a2f49e7565a786a3de8600",
         });
         Assert.True(status.Data![0]!["found"]!.GetValue<bool>());
@@ -47,7 +48,8 @@ public class GoldenVector2026Tests
         {
             ["items"] = new JsonArray(new JsonObject
             {
-                ["task_id_commitments"] = new JsonArray(Commitment), ["task_id"] = "0x" + new string('1', 64),
+                ["task_id_commitments"] = new JsonArray(Commitment),
+                ["task_id"] = "0x" + new string('1', 64),
                 ["vrf_proof"] = "0x" + new string('0', 162),
                 ["public_key"] = "0x57c360de911edfd7002b179ed072d185bfa7116da4c4dfe991a24dfecb410ad4d22b74f8c010d8086a161b205563816fa05c054d062dde0aed77c48474f45e9b",
             }),

@@ -91,9 +91,17 @@ public class MatchingTests
         var spec = TaskSpec.Sd();
         var signed = new JsonObject
         {
-            ["task_id_commitment"] = spec.Commitment, ["task_args"] = spec.TaskArgs, ["task_type"] = 0, ["nonce"] = spec.Nonce,
-            ["task_model_ids"] = new JsonArray(spec.ModelIds[0]), ["min_vram"] = 8, ["required_gpu"] = "", ["required_gpu_vram"] = 0,
-            ["task_version"] = spec.TaskVersion, ["task_size"] = 2, ["task_fee"] = spec.TaskFee.ToString(),
+            ["task_id_commitment"] = spec.Commitment,
+            ["task_args"] = spec.TaskArgs,
+            ["task_type"] = 0,
+            ["nonce"] = spec.Nonce,
+            ["task_model_ids"] = new JsonArray(spec.ModelIds[0]),
+            ["min_vram"] = 8,
+            ["required_gpu"] = "",
+            ["required_gpu_vram"] = 0,
+            ["task_version"] = spec.TaskVersion,
+            ["task_size"] = 2,
+            ["task_fee"] = spec.TaskFee.ToString(),
         };
         var (ts, sig) = devnet.Creator.Sign(signed);
         using var multipart = new MultipartFormDataContent();

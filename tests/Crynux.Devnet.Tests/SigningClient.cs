@@ -163,8 +163,13 @@ public sealed record TaskSpec
             ["prompt"] = prompt,
             ["task_config"] = new JsonObject
             {
-                ["image_width"] = width, ["image_height"] = height, ["steps"] = 1, ["seed"] = seed,
-                ["num_images"] = images, ["safety_checker"] = false, ["cfg"] = 0,
+                ["image_width"] = width,
+                ["image_height"] = height,
+                ["steps"] = 1,
+                ["seed"] = seed,
+                ["num_images"] = images,
+                ["safety_checker"] = false,
+                ["cfg"] = 0,
             },
         }.ToJsonString(),
     };

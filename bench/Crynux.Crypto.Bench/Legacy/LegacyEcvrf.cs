@@ -1,10 +1,9 @@
-using Crynux.Crypto;
 using System.Security.Cryptography;
-using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
+using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace Crynux.Crypto.Bench.Legacy;
 

@@ -1,7 +1,5 @@
-using Crynux.Crypto;
 using System.Globalization;
 using System.Text;
-using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
 
 namespace Crynux.Crypto.Bench.Legacy;

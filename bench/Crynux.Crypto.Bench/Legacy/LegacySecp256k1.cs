@@ -1,4 +1,3 @@
-using Crynux.Crypto;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;

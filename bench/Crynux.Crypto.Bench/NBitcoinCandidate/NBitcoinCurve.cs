@@ -1,4 +1,3 @@
-using Crynux.Crypto;
 using NBitcoin.Secp256k1;
 
 namespace Crynux.Crypto.Bench.NBitcoinCandidate;

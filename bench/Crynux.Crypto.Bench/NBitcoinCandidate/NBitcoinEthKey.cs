@@ -1,5 +1,3 @@
-using Crynux.Crypto;
-using System.Security.Cryptography;
 using NBitcoin.Secp256k1;
 
 namespace Crynux.Crypto.Bench.NBitcoinCandidate;

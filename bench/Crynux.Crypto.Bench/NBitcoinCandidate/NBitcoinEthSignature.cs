@@ -1,4 +1,3 @@
-using Crynux.Crypto;
 using System.Globalization;
 using System.Text;
 using NBitcoin.Secp256k1;

@@ -1,4 +1,3 @@
-using Crynux.Crypto;
 using System.Security.Cryptography;
 using NBitcoin.Secp256k1;
 using HMACSHA256 = System.Security.Cryptography.HMACSHA256;

@@ -52,8 +52,10 @@ public static class InfoEndpoints
             message = "success",
             data = new
             {
-                num_total_nodes = numbers.ActiveNodes, num_available_nodes = Math.Max(0, numbers.ActiveNodes - numbers.BusyNodes),
-                num_busy_nodes = numbers.BusyNodes, num_all_nodes = numbers.AllNodes,
+                num_total_nodes = numbers.ActiveNodes,
+                num_available_nodes = Math.Max(0, numbers.ActiveNodes - numbers.BusyNodes),
+                num_busy_nodes = numbers.BusyNodes,
+                num_all_nodes = numbers.AllNodes,
             },
         });
     }
@@ -81,8 +83,11 @@ public static class InfoEndpoints
             message = "success",
             data = new
             {
-                total_task_count = (long)counts.Total, success_task_count = (long)counts.Success, aborted_task_count = (long)counts.Failed,
-                unfinished_task_count = (long)counts.Running, avg_task_time = counts.Success > 0 ? (double)(counts.SuccessMs / counts.Success) / 1000 : 0,
+                total_task_count = (long)counts.Total,
+                success_task_count = (long)counts.Success,
+                aborted_task_count = (long)counts.Failed,
+                unfinished_task_count = (long)counts.Running,
+                avg_task_time = counts.Success > 0 ? (double)(counts.SuccessMs / counts.Success) / 1000 : 0,
             },
         });
     }

@@ -26,7 +26,8 @@ public static class NativeErrors
             // A database outage is the bridge's dependency failing, not the client's mistake: say so, and when to retry.
             context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NativeErrors)).LogError(e, "database error");
             var problem = new Problem(503, null, "The bridge could not use its database: " + e.Message + " Please try again shortly.",
-                "server_error", "database_unavailable") { RetryAfter = TimeSpan.FromSeconds(2) };
+                "server_error", "database_unavailable")
+            { RetryAfter = TimeSpan.FromSeconds(2) };
             return openAi ? problem.ToOpenAi() : problem.ToNative();
         }
     }

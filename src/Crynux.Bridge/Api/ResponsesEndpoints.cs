@@ -177,8 +177,13 @@ public static class ResponsesEndpoints
             }
             await rt.Store.InsertAsync(new ResponseRow
             {
-                Id = id, ApiKeyId = key.Id, ClientTaskId = task.Id, Status = InProgress, Body = Started.ToJsonString(JsonOptions),
-                CreatedAt = task.CreatedAt, ExpiresAt = rt.ExpiresAt(task.CreatedAt),
+                Id = id,
+                ApiKeyId = key.Id,
+                ClientTaskId = task.Id,
+                Status = InProgress,
+                Body = Started.ToJsonString(JsonOptions),
+                CreatedAt = task.CreatedAt,
+                ExpiresAt = rt.ExpiresAt(task.CreatedAt),
             }, ct);
         }
 

@@ -17,9 +17,14 @@ public static class SdModels
     // Upstream moved its model repositories from crynux-ai to crynux-network; both names (and the original ids) are accepted.
     private static readonly Dictionary<string, SdModel> Known = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["crynux-ai/sdxl-turbo"] = SdxlTurbo, ["crynux-network/sdxl-turbo"] = SdxlTurbo, ["stabilityai/sdxl-turbo"] = SdxlTurbo,
-        ["crynux-ai/stable-diffusion-v1-5"] = Sd15, ["crynux-network/stable-diffusion-v1-5"] = Sd15, ["runwayml/stable-diffusion-v1-5"] = Sd15,
-        ["crynux-ai/stable-diffusion-xl-base-1.0"] = SdxlBase, ["crynux-network/stable-diffusion-xl-base-1.0"] = SdxlBase,
+        ["crynux-ai/sdxl-turbo"] = SdxlTurbo,
+        ["crynux-network/sdxl-turbo"] = SdxlTurbo,
+        ["stabilityai/sdxl-turbo"] = SdxlTurbo,
+        ["crynux-ai/stable-diffusion-v1-5"] = Sd15,
+        ["crynux-network/stable-diffusion-v1-5"] = Sd15,
+        ["runwayml/stable-diffusion-v1-5"] = Sd15,
+        ["crynux-ai/stable-diffusion-xl-base-1.0"] = SdxlBase,
+        ["crynux-network/stable-diffusion-xl-base-1.0"] = SdxlBase,
         ["stabilityai/stable-diffusion-xl-base-1.0"] = SdxlBase,
     };
 
@@ -36,8 +41,13 @@ public static class SdModels
             ["prompt"] = prompt,
             ["task_config"] = new JsonObject
             {
-                ["image_width"] = width, ["image_height"] = height, ["steps"] = model.Steps, ["seed"] = seed, ["num_images"] = n,
-                ["safety_checker"] = false, ["cfg"] = model.Cfg,
+                ["image_width"] = width,
+                ["image_height"] = height,
+                ["steps"] = model.Steps,
+                ["seed"] = seed,
+                ["num_images"] = n,
+                ["safety_checker"] = false,
+                ["cfg"] = model.Cfg,
             },
         };
         if (!string.IsNullOrEmpty(negativePrompt))

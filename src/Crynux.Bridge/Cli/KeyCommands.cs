@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crynux.Bridge.Auth;
@@ -24,87 +23,87 @@ internal static class KeyCommands
         switch (sub)
         {
             case "create":
-            {
-                args.Allow("--bridge", "--role", "--use-limit", "--rate-limit");
-                var client = Address(args.Word(2, "client address"));
-                args.NoMoreWords(3);
-                var roles = args.All("--role").Select(CheckRole).Distinct(StringComparer.Ordinal).ToList();
-                var useLimit = args.Integer("--use-limit", 0, MaxLimit);
-                var rateLimit = args.Integer("--rate-limit", 0, MaxLimit);
-                var api = Connect(context);
-                var created = await api.SendAsync(HttpMethod.Post, client, "", [], ct);
-                var key = created.GetProperty("data").GetProperty("api_key").GetString();
-                JsonElement? described = null;
-                foreach (var role in roles)
                 {
-                    described = await api.SendAsync(HttpMethod.Post, client, "/role", new() { ["role"] = role }, ct);
+                    args.Allow("--bridge", "--role", "--use-limit", "--rate-limit");
+                    var client = Address(args.Word(2, "client address"));
+                    args.NoMoreWords(3);
+                    var roles = args.All("--role").Select(CheckRole).Distinct(StringComparer.Ordinal).ToList();
+                    var useLimit = args.Integer("--use-limit", 0, MaxLimit);
+                    var rateLimit = args.Integer("--rate-limit", 0, MaxLimit);
+                    var api = Connect(context);
+                    var created = await api.SendAsync(HttpMethod.Post, client, "", [], ct);
+                    var key = created.GetProperty("data").GetProperty("api_key").GetString();
+                    JsonElement? described = null;
+                    foreach (var role in roles)
+                    {
+                        described = await api.SendAsync(HttpMethod.Post, client, "/role", new() { ["role"] = role }, ct);
+                    }
+                    if (useLimit is { } use)
+                    {
+                        described = await api.SendAsync(HttpMethod.Post, client, "/use_limit", new() { ["use_limit"] = use }, ct);
+                    }
+                    if (rateLimit is { } rate)
+                    {
+                        described = await api.SendAsync(HttpMethod.Post, client, "/rate_limit", new() { ["rate_limit"] = rate }, ct);
+                    }
+                    await context.Output.WriteLineAsync($"api_key: {key}");
+                    await context.Output.WriteLineAsync($"client_id: {client}");
+                    await context.Output.WriteLineAsync($"expires_at: {Expiry(created.GetProperty("data").GetProperty("expires_at").GetInt64())}");
+                    if (described is { } d)
+                    {
+                        await DescribeAsync(context.Output, d, withClient: false);
+                    }
+                    await context.Output.WriteLineAsync("The bridge keeps only a hash of the key: store it now.");
+                    return 0;
                 }
-                if (useLimit is { } use)
-                {
-                    described = await api.SendAsync(HttpMethod.Post, client, "/use_limit", new() { ["use_limit"] = use }, ct);
-                }
-                if (rateLimit is { } rate)
-                {
-                    described = await api.SendAsync(HttpMethod.Post, client, "/rate_limit", new() { ["rate_limit"] = rate }, ct);
-                }
-                await context.Output.WriteLineAsync($"api_key: {key}");
-                await context.Output.WriteLineAsync($"client_id: {client}");
-                await context.Output.WriteLineAsync($"expires_at: {Expiry(created.GetProperty("data").GetProperty("expires_at").GetInt64())}");
-                if (described is { } d)
-                {
-                    await DescribeAsync(context.Output, d, withClient: false);
-                }
-                await context.Output.WriteLineAsync("The bridge keeps only a hash of the key: store it now.");
-                return 0;
-            }
             case "role":
-            {
-                args.Allow("--bridge");
-                var action = args.Word(2, "role action: add or remove");
-                if (action is not ("add" or "remove"))
                 {
-                    throw new UsageException($"unknown role action '{action}' (add or remove)");
+                    args.Allow("--bridge");
+                    var action = args.Word(2, "role action: add or remove");
+                    if (action is not ("add" or "remove"))
+                    {
+                        throw new UsageException($"unknown role action '{action}' (add or remove)");
+                    }
+                    var client = Address(args.Word(3, "client address"));
+                    var role = CheckRole(args.Word(4, "role (chat, image or admin)"));
+                    args.NoMoreWords(5);
+                    var result = await Connect(context).SendAsync(action == "add" ? HttpMethod.Post : HttpMethod.Delete, client, "/role", new() { ["role"] = role }, ct);
+                    await DescribeAsync(context.Output, result, withClient: true);
+                    return 0;
                 }
-                var client = Address(args.Word(3, "client address"));
-                var role = CheckRole(args.Word(4, "role (chat, image or admin)"));
-                args.NoMoreWords(5);
-                var result = await Connect(context).SendAsync(action == "add" ? HttpMethod.Post : HttpMethod.Delete, client, "/role", new() { ["role"] = role }, ct);
-                await DescribeAsync(context.Output, result, withClient: true);
-                return 0;
-            }
             case "limits":
-            {
-                args.Allow("--bridge", "--use-limit", "--rate-limit");
-                var client = Address(args.Word(2, "client address"));
-                args.NoMoreWords(3);
-                var useLimit = args.Integer("--use-limit", 0, MaxLimit);
-                var rateLimit = args.Integer("--rate-limit", 0, MaxLimit);
-                if (useLimit is null && rateLimit is null)
                 {
-                    throw new UsageException("key limits needs --use-limit N and/or --rate-limit N");
+                    args.Allow("--bridge", "--use-limit", "--rate-limit");
+                    var client = Address(args.Word(2, "client address"));
+                    args.NoMoreWords(3);
+                    var useLimit = args.Integer("--use-limit", 0, MaxLimit);
+                    var rateLimit = args.Integer("--rate-limit", 0, MaxLimit);
+                    if (useLimit is null && rateLimit is null)
+                    {
+                        throw new UsageException("key limits needs --use-limit N and/or --rate-limit N");
+                    }
+                    var api = Connect(context);
+                    JsonElement result = default;
+                    if (useLimit is { } use)
+                    {
+                        result = await api.SendAsync(HttpMethod.Post, client, "/use_limit", new() { ["use_limit"] = use }, ct);
+                    }
+                    if (rateLimit is { } rate)
+                    {
+                        result = await api.SendAsync(HttpMethod.Post, client, "/rate_limit", new() { ["rate_limit"] = rate }, ct);
+                    }
+                    await DescribeAsync(context.Output, result, withClient: true);
+                    return 0;
                 }
-                var api = Connect(context);
-                JsonElement result = default;
-                if (useLimit is { } use)
-                {
-                    result = await api.SendAsync(HttpMethod.Post, client, "/use_limit", new() { ["use_limit"] = use }, ct);
-                }
-                if (rateLimit is { } rate)
-                {
-                    result = await api.SendAsync(HttpMethod.Post, client, "/rate_limit", new() { ["rate_limit"] = rate }, ct);
-                }
-                await DescribeAsync(context.Output, result, withClient: true);
-                return 0;
-            }
             case "delete":
-            {
-                args.Allow("--bridge");
-                var client = Address(args.Word(2, "client address"));
-                args.NoMoreWords(3);
-                await Connect(context).SendAsync(HttpMethod.Delete, client, "", [], ct);
-                await context.Output.WriteLineAsync($"deleted the API key of {client}");
-                return 0;
-            }
+                {
+                    args.Allow("--bridge");
+                    var client = Address(args.Word(2, "client address"));
+                    args.NoMoreWords(3);
+                    await Connect(context).SendAsync(HttpMethod.Delete, client, "", [], ct);
+                    await context.Output.WriteLineAsync($"deleted the API key of {client}");
+                    return 0;
+                }
             default:
                 throw new UsageException($"unknown key command '{sub}' (create, role, limits or delete)");
         }

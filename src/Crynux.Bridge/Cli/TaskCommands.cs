@@ -19,59 +19,59 @@ internal static class TaskCommands
         switch (sub)
         {
             case "list":
-            {
-                args.Allow("--client", "--limit");
-                args.NoMoreWords(2);
-                var limit = (int)(args.Integer("--limit", 1, 10_000) ?? 20);
-                var client = args.Value("--client") is { } c ? (EthAddress.IsValid(c.ToLowerInvariant()) ? EthAddress.ToChecksum(c) : c) : null;
-                var tasks = await Open(context).ListClientTasksAsync(client, limit, ct);
-                if (tasks.Count == 0)
                 {
-                    await output.WriteLineAsync(client is null ? "no tasks" : $"no tasks of {client}");
-                    return 0;
-                }
-                var rows = tasks.Select(t => new[]
-                {
+                    args.Allow("--client", "--limit");
+                    args.NoMoreWords(2);
+                    var limit = (int)(args.Integer("--limit", 1, 10_000) ?? 20);
+                    var client = args.Value("--client") is { } c ? (EthAddress.IsValid(c.ToLowerInvariant()) ? EthAddress.ToChecksum(c) : c) : null;
+                    var tasks = await Open(context).ListClientTasksAsync(client, limit, ct);
+                    if (tasks.Count == 0)
+                    {
+                        await output.WriteLineAsync(client is null ? "no tasks" : $"no tasks of {client}");
+                        return 0;
+                    }
+                    var rows = tasks.Select(t => new[]
+                    {
                     t.Id.ToString(CultureInfo.InvariantCulture), t.PublicId, t.Kind, t.Status, t.ClientId, Time(t.CreatedAt), Duration(t), OneLine(t.Error),
                 }).ToList();
-                await WriteTableAsync(output, ["ID", "PUBLIC ID", "KIND", "STATUS", "CLIENT", "CREATED (UTC)", "TOOK", "ERROR"], rows);
-                return 0;
-            }
+                    await WriteTableAsync(output, ["ID", "PUBLIC ID", "KIND", "STATUS", "CLIENT", "CREATED (UTC)", "TOOK", "ERROR"], rows);
+                    return 0;
+                }
             case "show":
-            {
-                args.Allow();
-                var id = args.Word(2, "task id");
-                args.NoMoreWords(3);
-                var store = Open(context);
-                var task = await FindAsync(store, id, ct);
-                var members = await store.GetMembersAsync(task.Id, ct);
-                await output.WriteLineAsync($"task {task.Id} (public id {task.PublicId})");
-                await output.WriteLineAsync($"  kind:      {task.Kind}");
-                await output.WriteLineAsync($"  status:    {task.Status}");
-                await output.WriteLineAsync($"  client:    {task.ClientId}");
-                await output.WriteLineAsync($"  created:   {Time(task.CreatedAt)} UTC");
-                await output.WriteLineAsync($"  finished:  {(task.FinishedAt is { } f ? $"{Time(f)} UTC (took {Duration(task)})" : "-")}");
-                await output.WriteLineAsync($"  result:    {(task.ResultTaskId is { } r ? $"Relay task #{r}" : "-")}");
-                await output.WriteLineAsync($"  failures:  {task.FailedCount}");
-                await output.WriteLineAsync($"  error:     {OneLine(task.Error)}");
-                await output.WriteLineAsync($"Relay tasks ({members.Count}):");
-                var rows = members.Select(m => new[]
                 {
+                    args.Allow();
+                    var id = args.Word(2, "task id");
+                    args.NoMoreWords(3);
+                    var store = Open(context);
+                    var task = await FindAsync(store, id, ct);
+                    var members = await store.GetMembersAsync(task.Id, ct);
+                    await output.WriteLineAsync($"task {task.Id} (public id {task.PublicId})");
+                    await output.WriteLineAsync($"  kind:      {task.Kind}");
+                    await output.WriteLineAsync($"  status:    {task.Status}");
+                    await output.WriteLineAsync($"  client:    {task.ClientId}");
+                    await output.WriteLineAsync($"  created:   {Time(task.CreatedAt)} UTC");
+                    await output.WriteLineAsync($"  finished:  {(task.FinishedAt is { } f ? $"{Time(f)} UTC (took {Duration(task)})" : "-")}");
+                    await output.WriteLineAsync($"  result:    {(task.ResultTaskId is { } r ? $"Relay task #{r}" : "-")}");
+                    await output.WriteLineAsync($"  failures:  {task.FailedCount}");
+                    await output.WriteLineAsync($"  error:     {OneLine(task.Error)}");
+                    await output.WriteLineAsync($"Relay tasks ({members.Count}):");
+                    var rows = members.Select(m => new[]
+                    {
                     "#" + m.Id.ToString(CultureInfo.InvariantCulture), ((TaskType)m.TaskType).ToString(), m.State.ToString(),
                     m.IsValidation != 0 ? "validation" : m.GroupId is null ? "single" : "group",
                     Short(m.TaskIdCommitment), Short(m.SelectedNode), Fee(m.TaskFee), m.Attempts.ToString(CultureInfo.InvariantCulture), OneLine(m.LastError),
                 }).ToList();
-                await WriteTableAsync(output, ["  ID", "TYPE", "STATUS", "ROLE", "COMMITMENT", "NODE", "FEE (CNX)", "TRIES", "LAST ERROR"], rows);
-                return 0;
-            }
+                    await WriteTableAsync(output, ["  ID", "TYPE", "STATUS", "ROLE", "COMMITMENT", "NODE", "FEE (CNX)", "TRIES", "LAST ERROR"], rows);
+                    return 0;
+                }
             case "wait":
-            {
-                args.Allow("--timeout");
-                var id = args.Word(2, "task id");
-                args.NoMoreWords(3);
-                var timeout = TimeSpan.FromSeconds(args.Integer("--timeout", 1, 86_400) ?? 600);
-                return await WaitAsync(Open(context), id, timeout, output, ct);
-            }
+                {
+                    args.Allow("--timeout");
+                    var id = args.Word(2, "task id");
+                    args.NoMoreWords(3);
+                    var timeout = TimeSpan.FromSeconds(args.Integer("--timeout", 1, 86_400) ?? 600);
+                    return await WaitAsync(Open(context), id, timeout, output, ct);
+                }
             default:
                 throw new UsageException($"unknown tasks command '{sub}' (list, show or wait)");
         }

@@ -23,10 +23,10 @@ internal static class WalletCommands
                 var options = context.Options;
                 var wallet = WalletLoader.Load(options.Blockchain.Account);
                 using (var http = new HttpClient
-                       {
-                           BaseAddress = new Uri(options.Relay.BaseUrl.TrimEnd('/') + "/"),
-                           Timeout = TimeSpan.FromSeconds(options.Relay.TimeoutSeconds),
-                       })
+                {
+                    BaseAddress = new Uri(options.Relay.BaseUrl.TrimEnd('/') + "/"),
+                    Timeout = TimeSpan.FromSeconds(options.Relay.TimeoutSeconds),
+                })
                 {
                     var relay = new RelayClient(http, wallet, new RelayClock(TimeProvider.System), TimeProvider.System, new BridgeMetrics(), options.Relay);
                     // Signed requests carry the Relay's time, so read its clock first (as the server does).

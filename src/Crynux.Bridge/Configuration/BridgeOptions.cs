@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Crynux.Bridge.Configuration;
 
 /// <summary>The bridge's configuration: the product's config.yml keys (snake_case), bound from YAML, environment and flags.</summary>

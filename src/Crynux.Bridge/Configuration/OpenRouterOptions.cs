@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Crynux.Bridge.Configuration;
 
 public sealed class OpenRouterOptions

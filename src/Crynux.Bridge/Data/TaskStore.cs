@@ -270,8 +270,16 @@ public sealed class TaskStore
             $"WHERE {where} AND (stage < @stage OR (stage = @stage AND status = @status))",
             new
             {
-                key, status = (int)status, stage, selectedNode = update.SelectedNode, abortReason = update.AbortReason, taskError = update.TaskError,
-                lastError = update.LastError, validateSent = update.ValidateSent ? 1 : 0, score = update.Score, now,
+                key,
+                status = (int)status,
+                stage,
+                selectedNode = update.SelectedNode,
+                abortReason = update.AbortReason,
+                taskError = update.TaskError,
+                lastError = update.LastError,
+                validateSent = update.ValidateSent ? 1 : 0,
+                score = update.Score,
+                now,
             }, tx, cancellationToken: ct));
     }
 
@@ -346,8 +354,12 @@ public sealed class TaskStore
             "attempts = COALESCE(@attempts, attempts), last_error = COALESCE(@lastError, last_error), updated_at = @now WHERE id = @id",
             new
             {
-                id, validateSent = validateSent is null ? (int?)null : validateSent.Value ? 1 : 0,
-                cancelSent = cancelSent is null ? (int?)null : cancelSent.Value ? 1 : 0, attempts, lastError = lastError is null ? null : Truncate(lastError), now,
+                id,
+                validateSent = validateSent is null ? (int?)null : validateSent.Value ? 1 : 0,
+                cancelSent = cancelSent is null ? (int?)null : cancelSent.Value ? 1 : 0,
+                attempts,
+                lastError = lastError is null ? null : Truncate(lastError),
+                now,
             }, cancellationToken: ct));
     }
 

@@ -128,11 +128,25 @@ public sealed partial class TaskExecutor
             var nonce = Hex.Encode(TaskIdentity.NewNonce());
             return new InferenceTaskRow
             {
-                ClientTaskId = original.ClientTaskId, IsValidation = 1, NeedValidation = 1, TaskArgs = original.TaskArgs, TaskType = original.TaskType,
-                TaskModelIds = original.TaskModelIds, TaskVersion = original.TaskVersion, TaskFee = original.TaskFee, MinVram = original.MinVram,
-                RequiredGpu = gpu, RequiredGpuVram = vram, TaskSize = original.TaskSize, Timeout = original.Timeout, TaskId = original.TaskId,
-                Nonce = nonce, TaskIdCommitment = TaskIdentity.CommitmentHex(original.TaskId, nonce), CreatedBy = _instanceId,
-                CreatedAt = now, UpdatedAt = now,
+                ClientTaskId = original.ClientTaskId,
+                IsValidation = 1,
+                NeedValidation = 1,
+                TaskArgs = original.TaskArgs,
+                TaskType = original.TaskType,
+                TaskModelIds = original.TaskModelIds,
+                TaskVersion = original.TaskVersion,
+                TaskFee = original.TaskFee,
+                MinVram = original.MinVram,
+                RequiredGpu = gpu,
+                RequiredGpuVram = vram,
+                TaskSize = original.TaskSize,
+                Timeout = original.Timeout,
+                TaskId = original.TaskId,
+                Nonce = nonce,
+                TaskIdCommitment = TaskIdentity.CommitmentHex(original.TaskId, nonce),
+                CreatedBy = _instanceId,
+                CreatedAt = now,
+                UpdatedAt = now,
             };
         }).ToList();
         await _store.AddValidationMembersAsync(original, added, now, ct);

@@ -55,7 +55,10 @@ public sealed class ResponseEvents
                 }
                 yield return Event("response.function_call_arguments.done", new JsonObject
                 {
-                    ["item_id"] = itemId, ["output_index"] = index, ["name"] = done[index]["name"]!.DeepClone(), ["arguments"] = arguments,
+                    ["item_id"] = itemId,
+                    ["output_index"] = index,
+                    ["name"] = done[index]["name"]!.DeepClone(),
+                    ["arguments"] = arguments,
                 });
             }
             yield return Event("response.output_item.done", new JsonObject { ["output_index"] = index, ["item"] = done[index] });
@@ -69,7 +72,10 @@ public sealed class ResponseEvents
 
     private static JsonObject Part(string itemId, int index, string name, JsonNode value) => new()
     {
-        ["item_id"] = itemId, ["output_index"] = index, ["content_index"] = 0, [name] = value,
+        ["item_id"] = itemId,
+        ["output_index"] = index,
+        ["content_index"] = 0,
+        [name] = value,
     };
 
     private (string Type, JsonObject Data) Event(string type, JsonObject data)

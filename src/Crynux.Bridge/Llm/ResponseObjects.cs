@@ -54,7 +54,11 @@ public static class ResponseObjects
 
     public static JsonObject MessageItem(string id, string status, JsonArray content) => new()
     {
-        ["id"] = id, ["type"] = "message", ["status"] = status, ["role"] = "assistant", ["content"] = content,
+        ["id"] = id,
+        ["type"] = "message",
+        ["status"] = status,
+        ["role"] = "assistant",
+        ["content"] = content,
     };
 
     public static JsonObject FunctionCallItem(string id, ToolCall call, string arguments, string status)
@@ -62,14 +66,21 @@ public static class ResponseObjects
         ArgumentNullException.ThrowIfNull(call);
         return new JsonObject
         {
-            ["id"] = id, ["type"] = "function_call", ["status"] = status, ["arguments"] = arguments, ["call_id"] = call.Id,
+            ["id"] = id,
+            ["type"] = "function_call",
+            ["status"] = status,
+            ["arguments"] = arguments,
+            ["call_id"] = call.Id,
             ["name"] = call.Name,
         };
     }
 
     public static JsonObject TextPart(string text) => new()
     {
-        ["type"] = "output_text", ["annotations"] = new JsonArray(), ["logprobs"] = new JsonArray(), ["text"] = text,
+        ["type"] = "output_text",
+        ["annotations"] = new JsonArray(),
+        ["logprobs"] = new JsonArray(),
+        ["text"] = text,
     };
 
     /// <summary>The answer as a chat message, for the stored conversation that previous_response_id continues.</summary>
@@ -82,7 +93,9 @@ public static class ResponseObjects
         {
             message["tool_calls"] = new JsonArray(choice.ToolCalls.Select(c => (JsonNode)new JsonObject
             {
-                ["id"] = c.Id, ["type"] = "function", ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
+                ["id"] = c.Id,
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
             }).ToArray());
         }
         return message;

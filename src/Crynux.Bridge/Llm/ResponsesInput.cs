@@ -135,7 +135,9 @@ internal static class ResponsesInput
         }
         var call = new JsonObject
         {
-            ["id"] = callId, ["type"] = "function", ["function"] = new JsonObject { ["name"] = name, ["arguments"] = arguments },
+            ["id"] = callId,
+            ["type"] = "function",
+            ["function"] = new JsonObject { ["name"] = name, ["arguments"] = arguments },
         };
         if (messages.Count > 0 && messages[^1] is JsonObject last && last["role"]?.GetValue<string>() == "assistant"
             && last["tool_calls"] is JsonArray calls)

@@ -9,8 +9,12 @@ internal static class FaultRuleJson
 {
     private static readonly Dictionary<string, FaultKind> Kinds = new(StringComparer.Ordinal)
     {
-        ["status"] = FaultKind.Status, ["html"] = FaultKind.Html, ["garbage"] = FaultKind.Garbage,
-        ["reset"] = FaultKind.Reset, ["truncate"] = FaultKind.Truncate, ["delay"] = FaultKind.Delay,
+        ["status"] = FaultKind.Status,
+        ["html"] = FaultKind.Html,
+        ["garbage"] = FaultKind.Garbage,
+        ["reset"] = FaultKind.Reset,
+        ["truncate"] = FaultKind.Truncate,
+        ["delay"] = FaultKind.Delay,
     };
 
     /// <summary>A body naming a route or kind is a rule; anything else is the older FaultOptions form.</summary>

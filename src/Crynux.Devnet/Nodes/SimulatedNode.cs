@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Crynux.Crypto;
 using Crynux.Devnet.Relay;
-using Microsoft.Extensions.Logging;
 
 namespace Crynux.Devnet.Nodes;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using Crynux.Bridge.Api;
 using Crynux.Bridge.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;

@@ -2,7 +2,6 @@ using System.Net;
 using Crynux.Bridge.Api;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
-using Crynux.Bridge.Engine;
 using Crynux.Bridge.Tests.Support;
 using static Crynux.Bridge.Tests.Engine.TaskWorkflowTests;
 

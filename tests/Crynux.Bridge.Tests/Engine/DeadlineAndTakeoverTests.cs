@@ -50,7 +50,8 @@ public sealed class DeadlineAndTakeoverTests
     {
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour
         {
-            MinExecutionDelay = TimeSpan.FromSeconds(10), MaxExecutionDelay = TimeSpan.FromSeconds(10),
+            MinExecutionDelay = TimeSpan.FromSeconds(10),
+            MaxExecutionDelay = TimeSpan.FromSeconds(10),
         });
         var id = await bridge.SubmitRawAsync(LlmTask());
         await WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Any(t => t.Status == RelayTaskStatus.Started));
@@ -73,7 +74,8 @@ public sealed class DeadlineAndTakeoverTests
     {
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour
         {
-            MinExecutionDelay = TimeSpan.FromSeconds(10), MaxExecutionDelay = TimeSpan.FromSeconds(10),
+            MinExecutionDelay = TimeSpan.FromSeconds(10),
+            MaxExecutionDelay = TimeSpan.FromSeconds(10),
         });
         var id = await bridge.SubmitRawAsync(SdTask(2));
         await WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Any(t => t.Status == RelayTaskStatus.Started));
@@ -116,7 +118,8 @@ public sealed class DeadlineAndTakeoverTests
     {
         await using var bridge = await TestBridge.StartAsync("mysql", devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour
         {
-            MinExecutionDelay = TimeSpan.FromSeconds(5), MaxExecutionDelay = TimeSpan.FromSeconds(5),
+            MinExecutionDelay = TimeSpan.FromSeconds(5),
+            MaxExecutionDelay = TimeSpan.FromSeconds(5),
         });
         var ids = new List<long>();
         for (var i = 0; i < 3; i++)

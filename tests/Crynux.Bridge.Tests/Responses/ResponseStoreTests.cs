@@ -11,7 +11,13 @@ public sealed class ResponseStoreTests : IDisposable
 
     private static ResponseRow Row(string id, long apiKeyId, long createdAt, long expiresAt) => new()
     {
-        Id = id, ApiKeyId = apiKeyId, ClientTaskId = 1, Status = "in_progress", Body = "{}", CreatedAt = createdAt, ExpiresAt = expiresAt,
+        Id = id,
+        ApiKeyId = apiKeyId,
+        ClientTaskId = 1,
+        Status = "in_progress",
+        Body = "{}",
+        CreatedAt = createdAt,
+        ExpiresAt = expiresAt,
     };
 
     [Fact]

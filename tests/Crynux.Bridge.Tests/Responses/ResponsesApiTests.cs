@@ -18,7 +18,9 @@ public sealed class ResponsesApiTests : IAsyncLifetime
 
     private static readonly object WeatherTool = new
     {
-        type = "function", name = "get_weather", description = "Weather of a city",
+        type = "function",
+        name = "get_weather",
+        description = "Weather of a city",
         parameters = new { type = "object", properties = new { city = new { type = "string" } }, required = new[] { "city" } },
     };
 
@@ -29,8 +31,14 @@ public sealed class ResponsesApiTests : IAsyncLifetime
     {
         using var created = await _bridge.PostAsync(path, new
         {
-            model = Model, input = "What is the capital of France?", instructions = "Answer briefly.", max_output_tokens = 64,
-            temperature = 0.5, top_p = 0.9, metadata = new { purpose = "test" }, user = "u1",
+            model = Model,
+            input = "What is the capital of France?",
+            instructions = "Answer briefly.",
+            max_output_tokens = 64,
+            temperature = 0.5,
+            top_p = 0.9,
+            metadata = new { purpose = "test" },
+            user = "u1",
         });
         var json = await TestBridge.JsonAsync(created);
         Assert.True(created.StatusCode == HttpStatusCode.OK, json.ToString());
@@ -129,7 +137,9 @@ public sealed class ResponsesApiTests : IAsyncLifetime
     {
         using var first = await _bridge.PostAsync("v1/responses", new
         {
-            model = Model, input = new object[] { new { role = "user", content = "Use get_weather for Paris" } }, tools = new[] { WeatherTool },
+            model = Model,
+            input = new object[] { new { role = "user", content = "Use get_weather for Paris" } },
+            tools = new[] { WeatherTool },
         });
         var firstJson = await TestBridge.JsonAsync(first);
         Assert.True(first.StatusCode == HttpStatusCode.OK, firstJson.ToString());
@@ -141,7 +151,9 @@ public sealed class ResponsesApiTests : IAsyncLifetime
 
         using var second = await _bridge.PostAsync("v1/responses", new
         {
-            model = Model, previous_response_id = firstJson.GetProperty("id").GetString(), tools = new[] { WeatherTool },
+            model = Model,
+            previous_response_id = firstJson.GetProperty("id").GetString(),
+            tools = new[] { WeatherTool },
             input = new object[] { new { type = "function_call_output", call_id = callId, output = """{"temperature":21}""" } },
         });
         var secondJson = await TestBridge.JsonAsync(second);
@@ -197,7 +209,8 @@ public sealed class ResponsesApiTests : IAsyncLifetime
 
         using var badImage = await _bridge.PostAsync("v1/responses", new
         {
-            model = Model, input = new object[] { new { role = "user", content = new object[] { new { type = "input_image", image_url = "https://example.com/cat.png" } } } },
+            model = Model,
+            input = new object[] { new { role = "user", content = new object[] { new { type = "input_image", image_url = "https://example.com/cat.png" } } } },
         });
         var error = (await TestBridge.JsonAsync(badImage)).GetProperty("error");
         Assert.Equal(HttpStatusCode.BadRequest, badImage.StatusCode);

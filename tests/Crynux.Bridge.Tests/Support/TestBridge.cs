@@ -64,8 +64,12 @@ public sealed class TestBridge : IAsyncDisposable
         var devnetTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var devnetOptions = new DevnetOptions
         {
-            TimeProvider = devnetTime, MatchingInterval = TimeSpan.Zero, TimeoutCheckInterval = TimeSpan.FromDays(30),
-            QueueTimeout = TimeSpan.FromSeconds(100), AppValidationTimeout = TimeSpan.FromSeconds(100), ResultUploadTimeout = TimeSpan.FromSeconds(100),
+            TimeProvider = devnetTime,
+            MatchingInterval = TimeSpan.Zero,
+            TimeoutCheckInterval = TimeSpan.FromDays(30),
+            QueueTimeout = TimeSpan.FromSeconds(100),
+            AppValidationTimeout = TimeSpan.FromSeconds(100),
+            ResultUploadTimeout = TimeSpan.FromSeconds(100),
         };
         devnet?.Invoke(devnetOptions);
         var host = await DevnetHost.StartAsync(devnetOptions);
@@ -110,7 +114,13 @@ public sealed class TestBridge : IAsyncDisposable
     {
         var options = new BridgeOptions
         {
-            Db = Options.Db, DataDir = Options.DataDir, Relay = Options.Relay, Log = Options.Log, Task = Options.Task, Api = Options.Api, Redis = Options.Redis,
+            Db = Options.Db,
+            DataDir = Options.DataDir,
+            Relay = Options.Relay,
+            Log = Options.Log,
+            Task = Options.Task,
+            Api = Options.Api,
+            Redis = Options.Redis,
             Http = new HttpOptions { Host = "127.0.0.1", Port = FreePort() },
             Engine = new EngineOptions { InstanceId = instanceId, LeaseSeconds = Options.Engine.LeaseSeconds, Workers = Options.Engine.Workers },
         };

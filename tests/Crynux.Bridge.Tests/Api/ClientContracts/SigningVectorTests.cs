@@ -66,19 +66,22 @@ public sealed class SigningVectorTests : IAsyncLifetime
 
         using var role = await SendAsync(HttpMethod.Post, $"v1/api_key/{SampleKey}/role", new
         {
-            role = "chat", timestamp = Timestamp,
+            role = "chat",
+            timestamp = Timestamp,
             signature = "0x3dd4470e186c3f417b139fbcf5093d26f3160423a71628a1f8a6a3231c2a3f67034631f4380f10fe9d251f995f161c46dadb564079af7dc371c05b35d15147e300",
         });
         Assert.True(role.StatusCode == HttpStatusCode.OK, await role.Content.ReadAsStringAsync(Ct));
         using var use = await SendAsync(HttpMethod.Post, $"v1/api_key/{SampleKey}/use_limit", new
         {
-            use_limit = 1000, timestamp = Timestamp,
+            use_limit = 1000,
+            timestamp = Timestamp,
             signature = "0x965aa96ddce4118a29698d3bab5037b6036ba03d7a48e4accb1bd6b62b28946146f8e43893739987c3878c58520c431ae9892ed4b7cceebb021767280785316b01",
         });
         Assert.True(use.StatusCode == HttpStatusCode.OK, await use.Content.ReadAsStringAsync(Ct));
         using var rate = await SendAsync(HttpMethod.Post, $"v1/api_key/{SampleKey}/rate_limit", new
         {
-            rate_limit = 60, timestamp = Timestamp,
+            rate_limit = 60,
+            timestamp = Timestamp,
             signature = "0x973366abd2d4c0d0875c75049a39af3816782a26bc96fb7b6d1dac1c4ca1d88b62a8619876a65dddad97947cae05b866c4a148649d4ab346c5482f784f9874fe00",
         });
         Assert.True(rate.StatusCode == HttpStatusCode.OK, await rate.Content.ReadAsStringAsync(Ct));

@@ -18,9 +18,21 @@ internal static class Rows
         var id = Interlocked.Increment(ref _next);
         return new InferenceTaskRow
         {
-            Id = id, ClientTaskId = 1, Status = (int)status, Stage = (int)Stages.Of(status), TaskType = (int)type, NeedValidation = needValidation,
-            SamplingSeed = status == InferenceStatus.Pending ? "" : seed, Score = score, ValidateSent = validateSent, OutcomeUnknown = outcomeUnknown,
-            GroupId = groupId, IsValidation = isValidation, AbortReason = abortReason, CancelSent = cancelSent, TaskIdCommitment = $"0x{id:x64}",
+            Id = id,
+            ClientTaskId = 1,
+            Status = (int)status,
+            Stage = (int)Stages.Of(status),
+            TaskType = (int)type,
+            NeedValidation = needValidation,
+            SamplingSeed = status == InferenceStatus.Pending ? "" : seed,
+            Score = score,
+            ValidateSent = validateSent,
+            OutcomeUnknown = outcomeUnknown,
+            GroupId = groupId,
+            IsValidation = isValidation,
+            AbortReason = abortReason,
+            CancelSent = cancelSent,
+            TaskIdCommitment = $"0x{id:x64}",
         };
     }
 
