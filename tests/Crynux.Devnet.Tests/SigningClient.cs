@@ -32,20 +32,8 @@ public sealed class SigningClient(HttpClient http, EthKey key, Func<long> now)
 
     public Task<Reply> CreateAsync(TaskSpec spec, Func<(string, string), (string, string)>? tamper = null)
     {
-        var signed = new JsonObject
-        {
-            ["task_id_commitment"] = spec.Commitment,
-            ["task_args"] = spec.TaskArgs,
-            ["task_type"] = spec.TaskType,
-            ["nonce"] = spec.Nonce,
-            ["task_model_ids"] = new JsonArray([.. spec.ModelIds.Select(m => (JsonNode)m)]),
-            ["min_vram"] = spec.MinVram,
-            ["required_gpu"] = spec.RequiredGpu,
-            ["required_gpu_vram"] = spec.RequiredGpuVram,
-            ["task_version"] = spec.TaskVersion,
-            ["task_size"] = spec.TaskSize,
-            ["task_fee"] = spec.TaskFee.ToString(CultureInfo.InvariantCulture),
-        };
+        // The same signed object as a batch item: the single create signs every field of the task.
+        var signed = BatchRequests.Item(spec);
         var sig = Sign(signed);
         if (tamper is not null)
         {
