@@ -238,7 +238,9 @@ public class BatchTests
         Assert.All(group.Skip(1), g => Assert.Equal(RelayTaskStatus.EndGroupRefund, devnet.Control.GetTask(g.Commitment)!.Status));
         Assert.Equal(RelayTaskStatus.ScoreReady, devnet.Control.GetTask(wrongId.Commitment)!.Status);
         Assert.Equal(RelayTaskStatus.Queued, devnet.Control.GetTask(theirs.Commitment)!.Status);
+        // Settlement runs after validation on the devnet's own loop: snapshot only once both units have settled.
         await devnet.WaitAsync(single.Commitment, RelayTaskStatus.EndSuccess);
+        await devnet.WaitAsync(group[0].Commitment, RelayTaskStatus.EndGroupSuccess);
         var ledger = devnet.Control.GetLedger().Count;
         var events = devnet.Control.GetEvents().Count;
 
