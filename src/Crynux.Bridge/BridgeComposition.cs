@@ -58,6 +58,8 @@ public static class BridgeComposition
         services.AddSingleton<ManagementSignatures>();
         services.AddSingleton<ApiKeyRuntime>();
         services.AddSingleton<LlmRuntime>();
+        services.AddSingleton<ResponsesRuntime>();
+        services.AddHostedService<ResponseRecoveryService>();
         if (options.Redis.Connection.Length > 0)
         {
             // Connected on first use, not at start: a Redis outage at start-up does not keep the bridge down.

@@ -15,12 +15,10 @@ namespace Crynux.Bridge.Api;
 /// </summary>
 public static class ResponsesEndpoints
 {
-    private const string InProgress = "in_progress";
-
     public static void Map(IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var rt = ActivatorUtilities.CreateInstance<ResponsesRuntime>(app.ServiceProvider);
+        var rt = app.ServiceProvider.GetRequiredService<ResponsesRuntime>();
         foreach (var prefix in new[] { "/v1/llm", "/v1" })
         {
             app.MapPost(prefix + "/responses", (HttpContext http, CancellationToken _) => CreateAsync(http, rt))
@@ -67,7 +65,8 @@ public static class ResponsesEndpoints
             Fees.CnxToWei(llm.Options.Task.DefaultLlmTaskFeeCnx));
         var task = await llm.Runs.AdmitAsync(http, key, ClientTaskKind.Chat, spec, chat.HasTools ? "tools" : null);
         var replayed = http.Response.Headers.ContainsKey("Idempotent-Replayed");
-        var response = new Exchange(rt, key, task, request, "resp_" + task.PublicId, task.CreatedAt / 1000);
+        var response = new ResponseExchange(rt, key.Id, task.Id, task.CreatedAt, request, "resp_" + task.PublicId,
+            ResponseExchange.PendingRequest(body, history));
         if (!chat.Stream)
         {
             await response.SaveStartAsync(replayed, http.RequestAborted);
@@ -85,7 +84,7 @@ public static class ResponsesEndpoints
     /// from the shared ticker while the network works, then the output events and response.completed; a failure is
     /// response.failed. The response is stored (when asked) even if the client has gone.
     /// </summary>
-    private static async Task StreamAsync(HttpContext http, ResponsesRuntime rt, Exchange exchange, bool replayed)
+    private static async Task StreamAsync(HttpContext http, ResponsesRuntime rt, ResponseExchange exchange, bool replayed)
     {
         var response = http.Response;
         EventStream.Open(response);
@@ -144,7 +143,7 @@ public static class ResponsesEndpoints
     private static async Task<JsonArray> HistoryAsync(ResponsesRuntime rt, ApiKeyRow key, string id, CancellationToken ct)
     {
         var row = await rt.Store.GetAsync(key.Id, id, ct) ?? throw NotFound("previous_response_id", id);
-        if (row.Status == InProgress || row.Conversation is null)
+        if (row.Status == ResponseExchange.InProgress || row.Conversation is null)
         {
             throw new ProblemException(Problem.BadRequest("previous_response_id",
                 $"The response '{id}' has no finished answer to continue (status {row.Status})."));
@@ -157,76 +156,5 @@ public static class ResponsesEndpoints
 
     private static ProblemException ToProblem(ApiError e) => new(new Problem(e.Status, e.Param, e.Message, e.Type, e.Code));
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>One response from admission to its stored outcome.</summary>
-    private sealed class Exchange(ResponsesRuntime rt, ApiKeyRow key, ClientTaskRow task, ResponsesRequest request, string id, long createdAt)
-    {
-        public JsonObject Started { get; } = ResponseObjects.InProgress(id, createdAt, request.Chat.Model, request.Echo);
-
-        public LlmResult? Result { get; private set; }
-
-        public Problem? FailureProblem { get; private set; }
-
-        public async Task SaveStartAsync(bool replayed, CancellationToken ct)
-        {
-            // An Idempotency-Key replay returns the same task, so the same response id: it is stored once.
-            if (!request.Store || (replayed && await rt.Store.GetByTaskAsync(key.Id, task.Id, ct) is not null))
-            {
-                return;
-            }
-            await rt.Store.InsertAsync(new ResponseRow
-            {
-                Id = id,
-                ApiKeyId = key.Id,
-                ClientTaskId = task.Id,
-                Status = InProgress,
-                Body = Started.ToJsonString(JsonOptions),
-                CreatedAt = task.CreatedAt,
-                ExpiresAt = rt.ExpiresAt(task.CreatedAt),
-            }, ct);
-        }
-
-        /// <summary>Waits for the task (not for the client, who may leave) and stores the outcome.</summary>
-        public async Task<(string Status, JsonObject Final)> FinishAsync()
-        {
-            var ct = rt.Stopping;
-            var done = await rt.Llm.Runs.Submitter.WaitAsync(task.Id, ct);
-            JsonObject final;
-            string? conversation = null;
-            if (done.Status == ClientTaskStatus.Success)
-            {
-                try
-                {
-                    Result = await LlmEndpoints.ReadResultAsync(rt.Llm, done, request.Chat, stripThinking: false, ct);
-                }
-                catch (ProblemException e)
-                {
-                    FailureProblem = e.Problem;
-                }
-            }
-            else
-            {
-                FailureProblem = TaskRuns.FailureProblem(done.Error);
-            }
-            if (Result is not null)
-            {
-                var finished = done.FinishedAt ?? rt.Time.GetUtcNow().ToUnixTimeMilliseconds();
-                final = ResponseObjects.Completed(id, createdAt, finished / 1000, request.Chat.Model, request.Echo, Result);
-                var turn = (JsonArray)request.Conversation.DeepClone();
-                turn.Add(ResponseObjects.AssistantMessage(Result));
-                conversation = turn.ToJsonString(JsonOptions);
-            }
-            else
-            {
-                final = ResponseObjects.Failed(id, createdAt, request.Chat.Model, request.Echo, FailureProblem!.Message);
-            }
-            var status = final["status"]!.GetValue<string>();
-            if (request.Store)
-            {
-                await rt.Store.FinishAsync(id, status, final.ToJsonString(JsonOptions), conversation, ct);
-            }
-            return (status, final);
-        }
-    }
+    private static JsonSerializerOptions JsonOptions => ResponseExchange.JsonOptions;
 }

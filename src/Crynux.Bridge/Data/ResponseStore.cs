@@ -13,6 +13,9 @@ public sealed class ResponseRow
     public string? Conversation { get; set; }
     public long CreatedAt { get; set; }
     public long ExpiresAt { get; set; }
+
+    /// <summary>While in progress: the request body and the conversation it continues (JSON), to finish it after a restart.</summary>
+    public string? Request { get; set; }
 }
 
 /// <summary>
@@ -32,8 +35,8 @@ public sealed class ResponseStore(Database db, TimeProvider time)
         await PurgeExpiredAsync(ct);
         await using var write = await db.OpenWriteAsync(ct);
         await write.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO llm_responses (id, api_key_id, client_task_id, status, body, conversation, created_at, expires_at) " +
-            "VALUES (@Id, @ApiKeyId, @ClientTaskId, @Status, @Body, @Conversation, @CreatedAt, @ExpiresAt)", row, cancellationToken: ct));
+            "INSERT INTO llm_responses (id, api_key_id, client_task_id, status, body, conversation, created_at, expires_at, request) " +
+            "VALUES (@Id, @ApiKeyId, @ClientTaskId, @Status, @Body, @Conversation, @CreatedAt, @ExpiresAt, @Request)", row, cancellationToken: ct));
     }
 
     /// <summary>Records the outcome; only an in-progress row changes (a finished response is final).</summary>
@@ -41,7 +44,8 @@ public sealed class ResponseStore(Database db, TimeProvider time)
     {
         await using var write = await db.OpenWriteAsync(ct);
         return await write.Connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE llm_responses SET status = @status, body = @body, conversation = @conversation WHERE id = @id AND status = 'in_progress'",
+            "UPDATE llm_responses SET status = @status, body = @body, conversation = @conversation, request = NULL " +
+            "WHERE id = @id AND status = 'in_progress'",
             new { id, status, body, conversation }, cancellationToken: ct)) > 0;
     }
 
@@ -61,6 +65,17 @@ public sealed class ResponseStore(Database db, TimeProvider time)
         return await connection.QueryFirstOrDefaultAsync<ResponseRow>(new CommandDefinition(
             "SELECT * FROM llm_responses WHERE client_task_id = @clientTaskId AND api_key_id = @apiKeyId",
             new { clientTaskId, apiKeyId }, cancellationToken: ct));
+    }
+
+    /// <summary>Live responses still in progress that carry their request: those a restarted bridge finishes.</summary>
+    public async Task<IReadOnlyList<ResponseRow>> ListUnfinishedAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ResponseRow>(new CommandDefinition(
+            "SELECT * FROM llm_responses WHERE status = 'in_progress' AND request IS NOT NULL AND (expires_at = 0 OR expires_at > @now) " +
+            "ORDER BY created_at LIMIT " + limit,
+            new { now = Now }, cancellationToken: ct));
+        return [.. rows];
     }
 
     public async Task<bool> DeleteAsync(long apiKeyId, string id, CancellationToken ct)
