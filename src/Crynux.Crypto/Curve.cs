@@ -63,6 +63,33 @@ internal static class Curve
     /// <summary>point + scalar·G in one libsecp256k1 multi-multiplication, compressed (infinity as <see cref="Add"/> writes it).</summary>
     public static byte[] AddMultipleOfG(byte[] point, byte[] scalar32) => OrInfinity(() => Native.TweakPublicKeyAdd(point, scalar32, compressed: true));
 
+    /// <summary>
+    /// a·P + b·G, compressed, in one libsecp256k1 multi-multiplication instead of two: ECDSA public-key recovery computes
+    /// r⁻¹·(s·R − e·G) for the point R whose x is r, so R = P, s = a·r and e = −b·r give a·P + b·G. P's x must be below n
+    /// (all but 2⁻¹²⁸ of points); otherwise, and for a sum at infinity, the two-call path answers.
+    /// </summary>
+    public static byte[] MultiplyAddMultipleOfG(byte[] point, ReadOnlySpan<byte> a32, ReadOnlySpan<byte> b32)
+    {
+        var x = point.AsSpan(1, 32);
+        if (IsScalar(x))
+        {
+            var odd = point.Length == CompressedSize ? point[0] == 0x03 : (point[^1] & 1) == 1;
+            Span<byte> signature = stackalloc byte[64];
+            MultiplyScalars(a32, x).CopyTo(signature[32..]);
+            x.CopyTo(signature);
+            var e = MultiplyScalars(Negate(b32), x);
+            try
+            {
+                return Native.RecoverPublicKey(signature, (byte)(odd ? 1 : 0), e, compressed: true);
+            }
+            catch (ArgumentException)
+            {
+                // Only a sum at infinity fails here; the path below writes it as go-ecvrf does.
+            }
+        }
+        return AddMultipleOfG(Multiply(point, a32), b32.ToArray());
+    }
+
     /// <summary>n − value for a scalar in 1 .. n−1.</summary>
     public static byte[] Negate(ReadOnlySpan<byte> scalar32) => Native.NegateSecretKey(scalar32);
 

@@ -74,7 +74,7 @@ public static class Ecvrf
 
         var h = HashToCurve(Curve.Compress(y), alpha);
         var minusC = Curve.Negate(c32);
-        var u = Curve.AddMultipleOfG(Curve.Multiply(y, minusC), s.ToArray());
+        var u = Curve.MultiplyAddMultipleOfG(y, minusC, s);
         var v = Curve.Add(Curve.Multiply(h, s), Curve.Multiply(gamma, minusC));
         Span<byte> expected = stackalloc byte[ChallengeSize];
         Challenge(h, gamma, u, v, expected);
