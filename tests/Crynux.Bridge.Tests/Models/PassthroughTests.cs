@@ -109,6 +109,29 @@ public sealed class PassthroughTests
         Assert.Equal(8UL, alias.MinVram);
     }
 
+    [Theory]
+    [InlineData("Qwen/Qwen3.5-9B", true)]
+    [InlineData("qwen/qwen3.6-27b", true)]
+    [InlineData("Qwen/Qwen2.5-VL-3B-Instruct", false)]
+    [InlineData("NousResearch/Hermes-3-Llama-3.1-8B", false)]
+    public void Qwen_3_5_and_3_6_with_tools_are_sent_with_thinking_off(string model, bool off)
+    {
+        const string tools = ""","tools":[{"type":"function","function":{"name":"lookup"}}]""";
+        foreach (var withTools in new[] { true, false })
+        {
+            using var body = JsonDocument.Parse($$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]{{(withTools ? tools : "")}}}""");
+            var (request, error) = Bridge.Llm.LlmRequestParser.ParseChat(body.RootElement, new Bridge.Llm.LlmOptions());
+            Assert.Null(error);
+            using var args = JsonDocument.Parse(request!.TaskArgs);
+            var sent = args.RootElement.TryGetProperty("template_args", out var template);
+            Assert.Equal(off && withTools, sent);
+            if (sent)
+            {
+                Assert.False(template.GetProperty("enable_thinking").GetBoolean());
+            }
+        }
+    }
+
     private static async Task<TaskSnapshot> WaitForRelayTaskAsync(Support.TestBridge bridge)
     {
         for (var i = 0; i < 3000; i++)
