@@ -5,6 +5,7 @@ using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Engine.Services;
 using Crynux.Bridge.Engine.Workflow;
+using Crynux.Bridge.Models;
 using Crynux.Bridge.Observability;
 using Crynux.Bridge.Relay;
 using Crynux.Crypto;
@@ -57,6 +58,9 @@ public static class BridgeComposition
         services.AddSingleton<TaskRuns>();
         services.AddSingleton<ManagementSignatures>();
         services.AddSingleton<ApiKeyRuntime>();
+        services.AddSingleton(new ModelPolicy(options.Models));
+        services.AddSingleton<ModelCatalog>();
+        services.AddHostedService<ModelCatalogService>();
         services.AddSingleton<LlmRuntime>();
         services.AddSingleton<ResponsesRuntime>();
         services.AddHostedService<ResponseRecoveryService>();
@@ -126,6 +130,7 @@ public static class BridgeComposition
         ApiKeyEndpoints.Map(app);
         MintedKeyEndpoints.Map(app);
         InfoEndpoints.Map(app);
+        ModelEndpoints.Map(app);
         OpsEndpoints.Map(app);
         return app;
     }

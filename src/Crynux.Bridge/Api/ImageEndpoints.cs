@@ -5,6 +5,7 @@ using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
+using Crynux.Bridge.Models;
 
 namespace Crynux.Bridge.Api;
 
@@ -30,13 +31,14 @@ public static partial class ImageEndpoints
             .Produces(200, contentType: "image/png").Produces<Schemas.OpenAiError>(404);
     }
 
-    private static async Task<IResult> GenerateAsync(HttpContext http, ClientAuth auth, TaskRuns runs, BridgeOptions options, ResultFiles files)
+    private static async Task<IResult> GenerateAsync(HttpContext http, ClientAuth auth, TaskRuns runs, BridgeOptions options, ResultFiles files, ModelPolicy policy,
+        ModelCatalog catalog)
     {
         var key = await auth.AuthenticateAsync(http, Roles.Image);
         var body = await JsonBody.ReadObjectAsync(http.Request);
-        var request = Parse(body);
+        var request = Parse(body, policy, catalog);
         var args = SdModels.TaskArgs(request.Model, request.Prompt, request.NegativePrompt, request.Width, request.Height, request.N, request.Seed);
-        var spec = new TaskSpec(TaskType.StableDiffusion, args.ToJsonString(), [$"base:{request.Model.NetworkName}+fp16"], (long)request.Model.MinVram, "", 0,
+        var spec = new TaskSpec(TaskType.StableDiffusion, args.ToJsonString(), [request.Model.ModelId], (long)request.Model.MinVram, "", 0,
             request.N, options.Task.DefaultTaskVersion, Fees.CnxToWei(SdModels.FeeCnx(request.Model, options.Task)) * request.N);
         var ignored = IgnoredParameters.Where(p => body.TryGetProperty(p, out _)).ToList();
         if (ignored.Count > 0)
@@ -75,7 +77,7 @@ public static partial class ImageEndpoints
 
     private sealed record ImageRequest(SdModel Model, string Prompt, string? NegativePrompt, int N, int Width, int Height, string ResponseFormat, long Seed);
 
-    private static ImageRequest Parse(JsonElement body)
+    private static ImageRequest Parse(JsonElement body, ModelPolicy policy, ModelCatalog catalog)
     {
         var prompt = JsonBody.OptionalString(body, "prompt");
         if (string.IsNullOrWhiteSpace(prompt))
@@ -87,8 +89,17 @@ public static partial class ImageEndpoints
             throw new ProblemException(Problem.BadRequest("prompt", "prompt must be at most 8000 characters"));
         }
         var modelName = JsonBody.OptionalString(body, "model") ?? SdModels.DefaultModel;
-        var model = SdModels.Find(modelName)
-            ?? throw new ProblemException(new Problem(404, "model", $"The model '{modelName}' does not exist here; image models: {string.Join(", ", SdModels.Names)}.", "invalid_request_error", "model_not_found"));
+        if (ModelId.Check(modelName) is { } shape)
+        {
+            throw new ProblemException(Problem.BadRequest("model", shape));
+        }
+        // An alias names the network's fp16 copy; any other id passes through (the Relay decides whether it exists).
+        var catalogVram = catalog.MinVram(modelName, "sd");
+        var model = SdModels.Resolve(modelName, catalogVram is { } gb ? (ulong)gb : null);
+        if (!policy.Allows(modelName, model.NetworkName))
+        {
+            throw new ProblemException(ModelProblems.NotOffered(modelName));
+        }
         var n = (int)(JsonBody.OptionalInteger(body, "n", 1, 10) ?? 1);
         var size = JsonBody.OptionalString(body, "size") ?? "512x512";
         var match = SizePattern().Match(size);

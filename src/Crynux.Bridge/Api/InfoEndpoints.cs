@@ -4,14 +4,9 @@ using Crynux.Bridge.Relay;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>Models, network, wallet and task counts (docs/api.md §2.9), and the OpenAI model list.</summary>
+/// <summary>Base and LoRA image models, network, wallet and task counts (docs/api.md §2.9); the model catalog is <see cref="ModelEndpoints"/>.</summary>
 public static class InfoEndpoints
 {
-    public static readonly string[] LlmModels =
-    [
-        "Qwen/Qwen2.5-7B", "Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen3-8B", "meta-llama/Llama-3.1-8B-Instruct", "NousResearch/Hermes-2-Pro-Llama-3-8B",
-    ];
-
     private static readonly object[] BaseModels =
     [
         new { id = 1, name = "Stable Diffusion 1.5", key = "crynux-ai/stable-diffusion-v1-5", description = "Stable Diffusion v1.5", link = "https://huggingface.co/runwayml/stable-diffusion-v1-5", type = "sd_1_5" },
@@ -37,11 +32,6 @@ public static class InfoEndpoints
         native.MapGet("/network/nodes", NodesAsync).WithTags("Network").WithSummary("Nodes on the Crynux Network (from the Relay)");
         native.MapGet("/application/wallet/balance", BalanceAsync).WithTags("Network").WithSummary("The bridge wallet's Relay account balance");
         native.MapGet("/count/task", CountAsync).WithTags("Network").WithSummary("Client tasks of the last N hours, by outcome");
-        app.MapGet("/v1/models", (TimeProvider time) => Results.Json(new
-        {
-            @object = "list",
-            data = LlmModels.Concat(SdModels.Names).Select(id => new { id, @object = "model", created = 1735689600, owned_by = "crynux" }),
-        })).WithTags("Models").WithSummary("Models (OpenAI list format)");
     }
 
     private static async Task<IResult> NodesAsync(RelayClient relay, CancellationToken ct)

@@ -5,6 +5,7 @@ using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Llm;
+using Crynux.Bridge.Models;
 
 namespace Crynux.Bridge.Api;
 
@@ -18,16 +19,24 @@ public static class LlmEndpoints
         // /v1/openrouter is where OpenRouter sends a provider's requests.
         foreach (var prefix in new[] { "/v1/llm", "/v1", "/v1/openrouter" })
         {
-            app.MapPost(prefix + "/chat/completions", (HttpContext http, LlmRuntime rt) => CompleteAsync(http, rt, chat: true))
+            app.MapPost(prefix + "/chat/completions", (HttpContext http, LlmRuntime rt) => CompleteAsync(http, rt, chat: true, null))
                 .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Chat completion (OpenAI chat.completions.create)")
                 .Accepts<Schemas.ChatCompletionRequest>("application/json").Produces<Schemas.ChatCompletion>().WithOpenAiErrors();
-            app.MapPost(prefix + "/completions", (HttpContext http, LlmRuntime rt) => CompleteAsync(http, rt, chat: false))
+            app.MapPost(prefix + "/completions", (HttpContext http, LlmRuntime rt) => CompleteAsync(http, rt, chat: false, null))
                 .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Text completion (OpenAI completions.create)")
                 .Accepts<Schemas.CompletionRequest>("application/json").Produces<Schemas.Completion>().WithOpenAiErrors();
         }
+        // The docs' base URL …/v1/llm/24: the path's VRAM (GB) is the task's min_vram. No :int constraint, so that a bad
+        // value is a 400 naming vram_limit rather than a 404; the literal /v1/llm/chat/completions still wins.
+        app.MapPost("/v1/llm/{vram_limit}/chat/completions", (HttpContext http, LlmRuntime rt, string vram_limit) => CompleteAsync(http, rt, chat: true, vram_limit))
+            .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Chat completion on nodes with at least vram_limit GB")
+            .Accepts<Schemas.ChatCompletionRequest>("application/json").Produces<Schemas.ChatCompletion>().WithOpenAiErrors();
+        app.MapPost("/v1/llm/{vram_limit}/completions", (HttpContext http, LlmRuntime rt, string vram_limit) => CompleteAsync(http, rt, chat: false, vram_limit))
+            .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Text completion on nodes with at least vram_limit GB")
+            .Accepts<Schemas.CompletionRequest>("application/json").Produces<Schemas.Completion>().WithOpenAiErrors();
     }
 
-    private static async Task<IResult> CompleteAsync(HttpContext http, LlmRuntime rt, bool chat)
+    private static async Task<IResult> CompleteAsync(HttpContext http, LlmRuntime rt, bool chat, string? vramPath)
     {
         var key = await rt.Auth.AuthenticateAsync(http, Roles.Chat);
         var body = await JsonBody.ReadObjectAsync(http.Request);
@@ -36,13 +45,14 @@ public static class LlmEndpoints
         {
             throw new ProblemException(new Problem(error.Status, error.Param, error.Message, error.Type, error.Code));
         }
-        var model = rt.FindModel(request!.Model)
-            ?? throw new ProblemException(new Problem(404, "model", $"The model '{request.Model}' does not exist here; see GET /v1/models.", "invalid_request_error", "model_not_found"));
+        // After authentication and the body, as upstream: a bad path VRAM is reported once the rest is known good.
+        var minVram = rt.MinVram(request!, vramPath is null ? null : VramLimit.Parse(vramPath));
+        var model = rt.CheckModel(request!.Model);
         if (request.IgnoredParameters.Count > 0)
         {
             http.Response.Headers["x-crynux-ignored-parameters"] = string.Join(',', request.IgnoredParameters);
         }
-        var spec = new TaskSpec(TaskType.Llm, request.TaskArgs, [$"base:{model}"], (long)request.MinVram, "", 0, 1, rt.Options.Task.DefaultTaskVersion,
+        var spec = new TaskSpec(TaskType.Llm, request.TaskArgs, [$"base:{model}"], minVram, "", 0, 1, rt.Options.Task.DefaultTaskVersion,
             Fees.CnxToWei(rt.Options.Task.DefaultLlmTaskFeeCnx));
         var meta = request.HasTools ? "tools" : null;
         var task = await rt.Runs.AdmitAsync(http, key, chat ? ClientTaskKind.Chat : ClientTaskKind.Completion, spec, meta);
@@ -175,10 +185,8 @@ public static class LlmEndpoints
 }
 
 /// <summary>What the LLM routes need, resolved once.</summary>
-public sealed class LlmRuntime(ClientAuth auth, TaskRuns runs, BridgeOptions options, ResultFiles files, TimeProvider time)
+public sealed class LlmRuntime(ClientAuth auth, TaskRuns runs, BridgeOptions options, ResultFiles files, TimeProvider time, ModelPolicy policy, ModelCatalog catalog)
 {
-    private readonly Dictionary<string, string> _models = InfoEndpoints.LlmModels.ToDictionary(m => m, m => m, StringComparer.OrdinalIgnoreCase);
-
     public ClientAuth Auth { get; } = auth;
     public TaskRuns Runs { get; } = runs;
     public BridgeOptions Options { get; } = options;
@@ -190,6 +198,16 @@ public sealed class LlmRuntime(ClientAuth auth, TaskRuns runs, BridgeOptions opt
     /// <summary>Keep-alive comments for every waiting LLM stream, chat and responses alike.</summary>
     internal KeepAliveTicker KeepAlive { get; } = new(time, TimeSpan.FromSeconds(options.Api.KeepAliveSeconds));
 
-    /// <summary>The model's canonical name, or null when the bridge does not offer it.</summary>
-    public string? FindModel(string name) => _models.GetValueOrDefault(name);
+    /// <summary>
+    /// The model id as it goes to the network (verbatim: any model passes through, the Relay decides what exists), or a
+    /// 404 model_not_found when models.allow / models.deny withhold it.
+    /// </summary>
+    public string CheckModel(string name) => policy.Allows(name) ? name : throw new ProblemException(ModelProblems.NotOffered(name));
+
+    /// <summary>The task's min_vram: the path's vram_limit, else the body's, else the catalog's for the model, else 24.</summary>
+    public long MinVram(LlmRequest request, long? pathVram)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return pathVram ?? (long?)request.VramLimit ?? catalog.MinVram(request.Model, "llm") ?? ModelCatalog.DefaultLlmMinVram;
+    }
 }

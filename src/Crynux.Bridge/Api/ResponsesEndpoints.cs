@@ -49,8 +49,7 @@ public static class ResponsesEndpoints
             throw ToProblem(error);
         }
         var chat = request!.Chat;
-        var model = llm.FindModel(chat.Model)
-            ?? throw new ProblemException(new Problem(404, "model", $"The model '{chat.Model}' does not exist here; see GET /v1/models.", "invalid_request_error", "model_not_found"));
+        var model = llm.CheckModel(chat.Model);
         // A chain of previous_response_id turns grows past any one body: the whole conversation obeys the body limit.
         if (Encoding.UTF8.GetByteCount(chat.TaskArgs) > llm.Options.Http.MaxBodyBytes)
         {
@@ -61,7 +60,7 @@ public static class ResponsesEndpoints
         {
             http.Response.Headers["x-crynux-ignored-parameters"] = string.Join(',', chat.IgnoredParameters);
         }
-        var spec = new TaskSpec(TaskType.Llm, chat.TaskArgs, [$"base:{model}"], (long)chat.MinVram, "", 0, 1, llm.Options.Task.DefaultTaskVersion,
+        var spec = new TaskSpec(TaskType.Llm, chat.TaskArgs, [$"base:{model}"], llm.MinVram(chat, null), "", 0, 1, llm.Options.Task.DefaultTaskVersion,
             Fees.CnxToWei(llm.Options.Task.DefaultLlmTaskFeeCnx));
         var task = await llm.Runs.AdmitAsync(http, key, ClientTaskKind.Chat, spec, chat.HasTools ? "tools" : null);
         var replayed = http.Response.Headers.ContainsKey("Idempotent-Replayed");

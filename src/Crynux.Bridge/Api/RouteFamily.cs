@@ -9,9 +9,14 @@ public static class RouteFamily
     {
         var value = path.Value ?? "";
         return value.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) || value.Equals("/v1/models/", StringComparison.OrdinalIgnoreCase)
+            || IsCatalogModel(value)
             || value.Equals("/v1/images", StringComparison.OrdinalIgnoreCase)
             || OpenAiPrefixes.Any(p => value.StartsWith(p, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>GET /v1/models/{model} (OpenAI's); /v1/models/base and /v1/models/lora are the product's own.</summary>
+    private static bool IsCatalogModel(string value) => value.StartsWith("/v1/models/", StringComparison.OrdinalIgnoreCase)
+        && !value.StartsWith("/v1/models/base", StringComparison.OrdinalIgnoreCase) && !value.StartsWith("/v1/models/lora", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The web pages answer in plain HTTP; everything else is an API with an envelope.</summary>
     public static bool IsPage(PathString path) => path.StartsWithSegments("/static", StringComparison.OrdinalIgnoreCase);

@@ -3,8 +3,12 @@ using Crynux.Bridge.Configuration;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>The image models the bridge knows, their network names, and the settings that suit each (docs/api.md §7).</summary>
-public sealed record SdModel(string NetworkName, string Family, int Steps, double Cfg, ulong MinVram, int MaxSide, bool Turbo);
+/// <summary>An image model's network name, weights variant (null = the default weights) and the settings that suit it (docs/api.md §7).</summary>
+public sealed record SdModel(string NetworkName, string Family, int Steps, double Cfg, ulong MinVram, int MaxSide, bool Turbo, string? Variant = "fp16")
+{
+    /// <summary>The task_model_ids entry: "base:name+variant", or "base:name" for the default weights.</summary>
+    public string ModelId => Variant is null ? $"base:{NetworkName}" : $"base:{NetworkName}+{Variant}";
+}
 
 public static class SdModels
 {
@@ -14,7 +18,11 @@ public static class SdModels
     private static readonly SdModel Sd15 = new("crynux-network/stable-diffusion-v1-5", "sd15", 25, 7, 8, 1024, Turbo: false);
     private static readonly SdModel SdxlBase = new("crynux-network/stable-diffusion-xl-base-1.0", "sdxl", 25, 7, 10, 2048, Turbo: false);
 
-    // Upstream moved its model repositories from crynux-ai to crynux-network; both names (and the original ids) are accepted.
+    /// <summary>min_vram (GB) of a passed-through image model the catalog does not know (upstream's default).</summary>
+    public const ulong DefaultMinVram = 10;
+
+    // Upstream moved its model repositories from crynux-ai to crynux-network; both names (and the original ids, with
+    // upstream's misspelt "ruwnayml" alias) name the fp16 weights of the network's copies.
     private static readonly Dictionary<string, SdModel> Known = new(StringComparer.OrdinalIgnoreCase)
     {
         ["crynux-ai/sdxl-turbo"] = SdxlTurbo,
@@ -23,21 +31,33 @@ public static class SdModels
         ["crynux-ai/stable-diffusion-v1-5"] = Sd15,
         ["crynux-network/stable-diffusion-v1-5"] = Sd15,
         ["runwayml/stable-diffusion-v1-5"] = Sd15,
+        ["ruwnayml/stable-diffusion-v1-5"] = Sd15,
         ["crynux-ai/stable-diffusion-xl-base-1.0"] = SdxlBase,
         ["crynux-network/stable-diffusion-xl-base-1.0"] = SdxlBase,
         ["stabilityai/stable-diffusion-xl-base-1.0"] = SdxlBase,
     };
 
-    public static IEnumerable<string> Names => Known.Keys.Where(k => k.StartsWith("crynux-ai/", StringComparison.Ordinal));
+    /// <summary>Every alias with the model it names (for the catalog).</summary>
+    public static IEnumerable<(string Name, SdModel Model)> Aliases => Known.Select(k => (k.Key, k.Value));
 
+    /// <summary>The aliased model, or null when the name is not one of the aliases.</summary>
     public static SdModel? Find(string name) => Known.GetValueOrDefault(name);
+
+    /// <summary>
+    /// An alias's model, or any other model id passed through unchanged with its default weights, 25 steps and cfg 7;
+    /// its min_vram is <paramref name="minVram"/> (from the catalog) or <see cref="DefaultMinVram"/>.
+    /// </summary>
+    public static SdModel Resolve(string name, ulong? minVram) =>
+        Find(name) ?? new SdModel(name, "sd", 25, 7, minVram ?? DefaultMinVram, 2048, Turbo: false, Variant: null);
 
     public static JsonObject TaskArgs(SdModel model, string prompt, string? negativePrompt, int width, int height, int n, long seed)
     {
         ArgumentNullException.ThrowIfNull(model);
         var args = new JsonObject
         {
-            ["base_model"] = new JsonObject { ["name"] = model.NetworkName, ["variant"] = "fp16" },
+            ["base_model"] = model.Variant is null
+                ? new JsonObject { ["name"] = model.NetworkName }
+                : new JsonObject { ["name"] = model.NetworkName, ["variant"] = model.Variant },
             ["prompt"] = prompt,
             ["task_config"] = new JsonObject
             {

@@ -16,6 +16,7 @@ public sealed class BridgeOptions
     public RedisOptions Redis { get; set; } = new();
     public EngineOptions Engine { get; set; } = new();
     public OpenRouterOptions OpenRouter { get; set; } = new();
+    public ModelsOptions Models { get; set; } = new();
     public OtelOptions Otel { get; set; } = new();
 }
 

@@ -146,6 +146,7 @@ public static class ConfigLoader
         Require(o.Engine.RelayQueueLimit is >= 1 and <= 1_000_000, "engine.relay_queue_limit", "must be between 1 and 1000000");
         Require(o.Blockchain.Account.Address.Length == 0 || Crypto.EthAddress.IsValid(o.Blockchain.Account.Address),
             "blockchain.account.address", "is not a valid address");
+        Models.ModelPolicy.Validate(o.Models);
         if (o.OpenRouter.ModelsFile.Length > 0)
         {
             Api.OpenRouterModels.Load(o.OpenRouter.ModelsFile);

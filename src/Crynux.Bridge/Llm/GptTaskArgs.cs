@@ -53,6 +53,14 @@ internal static class GptTaskArgs
             WriteGeneration(w, generation);
             w.WriteNumber("seed", seed);
             w.WriteString("dtype", DType(model));
+            if (tools is { Count: > 0 } && ThinksBeforeToolCalls(model))
+            {
+                // Qwen 3.5 / 3.6 templates reason before a tool call unless told not to, and the reasoning breaks the call
+                // format the result parser reads (the upstream bridge sends the same).
+                w.WriteStartObject("template_args");
+                w.WriteBoolean("enable_thinking", false);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -61,6 +69,13 @@ internal static class GptTaskArgs
     /// <summary>Qwen2.5 checkpoints are published in bfloat16; "auto" lets the node pick for everything else.</summary>
     public static string DType(string model) =>
         model.StartsWith("Qwen/Qwen2.5", StringComparison.OrdinalIgnoreCase) ? "bfloat16" : "auto";
+
+    private static bool ThinksBeforeToolCalls(string model)
+    {
+        var name = model.ToLowerInvariant();
+        return name.StartsWith("qwen/qwen3.5", StringComparison.Ordinal) || name.StartsWith("qwen3.5", StringComparison.Ordinal)
+            || name.StartsWith("qwen/qwen3.6", StringComparison.Ordinal) || name.StartsWith("qwen3.6", StringComparison.Ordinal);
+    }
 
     private static void WriteMessage(Utf8JsonWriter w, ChatMessage message)
     {

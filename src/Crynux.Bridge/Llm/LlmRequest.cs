@@ -9,6 +9,7 @@ namespace Crynux.Bridge.Llm;
 /// <param name="HasTools">Tools were sent to the node, so tool calls are parsed from the result.</param>
 /// <param name="MinVram">From the body's vram_limit if given, else LlmOptions.DefaultMinVram.</param>
 /// <param name="IgnoredParameters">Accepted-but-ignored parameters present in the request, for a response header.</param>
+/// <param name="VramLimit">The body's vram_limit, null when absent (then a route's or the catalog's value applies).</param>
 public sealed record LlmRequest(
     string Model,
     string TaskArgs,
@@ -17,4 +18,5 @@ public sealed record LlmRequest(
     bool IncludeUsage,
     bool HasTools,
     ulong MinVram,
-    IReadOnlyList<string> IgnoredParameters);
+    IReadOnlyList<string> IgnoredParameters,
+    ulong? VramLimit = null);

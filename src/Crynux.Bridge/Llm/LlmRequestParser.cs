@@ -22,7 +22,7 @@ public static partial class LlmRequestParser
     private const long MaxSafeInteger = 1L << 53;
 
     private sealed record Common(GenerationSettings Generation, long Seed, bool Stream, bool IncludeUsage, ulong MinVram,
-        IReadOnlyList<string> Ignored);
+        IReadOnlyList<string> Ignored, ulong? Vram);
 
     public static (LlmRequest? Request, ApiError? Error) ParseChat(JsonElement body, LlmOptions options)
     {
@@ -56,7 +56,7 @@ public static partial class LlmRequestParser
     }
 
     private static LlmRequest Build(string model, string args, Common c, bool hasTools) =>
-        new(model, args, c.Generation.N, c.Stream, c.IncludeUsage, hasTools, c.MinVram, c.Ignored);
+        new(model, args, c.Generation.N, c.Stream, c.IncludeUsage, hasTools, c.MinVram, c.Ignored, c.Vram);
 
     private static ApiError? ParseModel(JsonElement body, out string model)
     {
@@ -72,6 +72,10 @@ public static partial class LlmRequestParser
         if (string.IsNullOrWhiteSpace(JsonChecks.AsString(e)))
         {
             return ApiError.BadRequest("model", "model must be a non-empty string");
+        }
+        if (Models.ModelId.Check(e.GetString()!) is { } shape)
+        {
+            return ApiError.BadRequest("model", shape);
         }
         model = e.GetString()!;
         return null;
@@ -116,7 +120,7 @@ public static partial class LlmRequestParser
             || (error = JsonChecks.Integer(body, "max_completion_tokens", 1, limit, out var maxCompletionTokens)) is not null
             || (error = ParseStop(body, out var stop)) is not null
             || (error = ParseStream(body, out var stream, out var includeUsage)) is not null
-            || (error = JsonChecks.Integer(body, "vram_limit", 0, uint.MaxValue, out var vram)) is not null
+            || (error = JsonChecks.Integer(body, "vram_limit", 0, 1024, out var vram)) is not null
             || (error = CheckIgnored(body)) is not null)
         {
             return error;
@@ -145,7 +149,8 @@ public static partial class LlmRequestParser
         var generation = new GenerationSettings(maxNew, stop, doSample, doSample == true ? temperature : null, (int?)topK, topP,
             minP, repetitionPenalty, count);
         var ignored = ignoredNames.Where(name => JsonChecks.Has(body, name, out _)).ToArray();
-        common = new Common(generation, seed ?? 0, stream, includeUsage, vram is { } v ? (ulong)v : options.DefaultMinVram, ignored);
+        common = new Common(generation, seed ?? 0, stream, includeUsage, vram is { } v ? (ulong)v : options.DefaultMinVram, ignored,
+            vram is { } given ? (ulong)given : null);
         return null;
     }
 

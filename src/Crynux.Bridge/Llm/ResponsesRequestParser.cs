@@ -113,6 +113,7 @@ public static partial class ResponsesRequestParser
         Copy(body, chat, "temperature");
         Copy(body, chat, "top_p");
         Copy(body, chat, "stream");
+        Copy(body, chat, "vram_limit");
         Copy(body, chat, "max_output_tokens", "max_completion_tokens");
         if (tools is not null)
         {

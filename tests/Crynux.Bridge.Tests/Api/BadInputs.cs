@@ -35,9 +35,16 @@ internal static class BadInputs
     private const string Signature = "\"0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef1b\"";
     private const string Address = "0x1111111111111111111111111111111111111111";
 
+    /// <summary>Model ids that are not Hugging Face ids (any well-formed id passes through to the Relay, which decides).</summary>
+    private static readonly string[] BadModelIds =
+    [
+        "\"\"", "\"no-slash\"", "\"a/b/c\"", "\"org/na me\"", "\"org/x\\u0000\"", "\"org/x\\u001b[0m\"", "\"../etc\"",
+        "\"org/" + new string('m', 10 * 1024) + "\"",
+    ];
+
     private static readonly Field[] Chat =
     [
-        new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: ["\"\"", "\"no/such-model\""]),
+        new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: [.. BadModelIds]),
         new("messages", "[{\"role\":\"user\",\"content\":\"hi\"}]", Kind.Array, Required: true,
             WrongOfKind: ["[]", "[1]", "[{\"role\":\"robot\",\"content\":\"hi\"}]", "[{\"role\":\"user\",\"content\":5}]", "[{\"role\":\"user\",\"content\":\"\\udc00\"}]"]),
         new("temperature", "1", Kind.Number, Min: 0, Max: 2),
@@ -48,11 +55,12 @@ internal static class BadInputs
         new("stream", "false", Kind.Bool),
         new("stop", "\"x\"", Kind.Text, WrongOfKind: ["\"\"", "[\"a\",\"b\",\"c\",\"d\",\"e\"]"], AlsoValid: ["[]"]),
         new("user", "\"u\"", Kind.Text),
+        new("vram_limit", "24", Kind.Integer, Min: 0, Max: 1024),
     ];
 
     private static readonly Field[] Responses =
     [
-        new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: ["\"\""]),
+        new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: [.. BadModelIds]),
         new("input", "\"hi\"", Kind.Text, Required: true,
             WrongOfKind: ["[{\"type\":\"bogus\"}]", "[{\"role\":\"user\",\"content\":5}]", "[{\"role\":\"user\",\"content\":\"\\udc00\"}]"]),
         new("instructions", "\"be brief\"", Kind.Text),
@@ -64,7 +72,7 @@ internal static class BadInputs
 
     private static readonly Field[] Completion =
     [
-        new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: ["\"\""]),
+        new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: [.. BadModelIds]),
         new("prompt", "\"hi\"", Kind.Text, Required: true, WrongOfKind: ["[\"a\",\"b\"]"]),
         new("max_tokens", "16", Kind.Integer, Min: 1, Max: 1_000_000),
         new("temperature", "1", Kind.Number, Min: 0, Max: 2),
@@ -78,7 +86,7 @@ internal static class BadInputs
         new("size", "\"256x256\"", Kind.Text, WrongOfKind: ["\"0x0\"", "\"256\"", "\"257x256\"", "\"99999x256\""]),
         new("response_format", "\"b64_json\"", Kind.Text, WrongOfKind: ["\"xml\""]),
         new("output_format", "\"png\"", Kind.Text, WrongOfKind: ["\"gif\""]),
-        new("model", "\"crynux-ai/sdxl-turbo\"", Kind.Text, WrongOfKind: ["\"no/such-model\""]),
+        new("model", "\"crynux-ai/sdxl-turbo\"", Kind.Text, WrongOfKind: [.. BadModelIds]),
         new("negative_prompt", "\"blur\"", Kind.Text),
         new("seed", "7", Kind.Integer, Min: 0, Max: int.MaxValue),
     ];
@@ -113,6 +121,8 @@ internal static class BadInputs
         ["POST /v1/responses"] = new(true, Responses),
         ["POST /v1/llm/responses"] = new(true, Responses),
         ["POST /v1/llm/completions"] = new(true, Completion),
+        ["POST /v1/llm/{vram_limit}/chat/completions"] = new(true, Chat),
+        ["POST /v1/llm/{vram_limit}/completions"] = new(true, Completion),
         ["POST /v1/images/generations"] = new(true, Image),
         ["POST /v1/sd/images/generations"] = new(true, Image),
         ["POST /v1/images"] = new(true, Image),
@@ -137,6 +147,9 @@ internal static class BadInputs
         ["{client_task_id}"] = ["abc", "-1", "0", "1.0", "1e3", "99999999999999999999999", "%20", "1"],
         ["{index}"] = ["x", "-1", "1.5", "99999999999", "0"],
         ["{id}"] = ["short", "resp_" + new string('a', 32), "resp_x%20y", "..%2F..%2Fetc", "%F0%9F%A6%8A"],
+        ["{vram_limit}"] = ["-1", "abc", "1e9", "1025", "1.5", "99999999999999999999", "%20", "0x10"],
+        // Not model ids, or ids no catalog has (nothing ran in the run).
+        ["{model}"] = ["no-slash", "a/b/c", "org/x%07y", "org/" + new string('m', 1000), "no-such-org/no-such-model", "%F0%9F%A6%8A/x"],
     };
 
     private static readonly Dictionary<string, string[]> BadQueries = new(StringComparer.Ordinal)
@@ -174,6 +187,11 @@ internal static class BadInputs
             var auth = body.Auth ? Bearer(key) : null;
             var path = Fill(template, null);
             cases.Add((8, FieldCase(body.Fields).Select(c => new BadRequest(route, method, path, "application/json", c.Body, auth, c.What))));
+            if (template.Contains("{vram_limit}", StringComparison.Ordinal))
+            {
+                // A valid body on a path whose value is wrong.
+                cases.Add((3, PathCase(template).Select(p => new BadRequest(route, method, p, "application/json", Build(body.Fields, null, null), auth, "path " + p))));
+            }
             cases.Add((2, WholeBody().Select(c => new BadRequest(route, method, path, "application/json", c.Body, auth, c.What))));
             cases.Add((1, Gen.Elements(NonJsonTypes).Select(t => new BadRequest(route, method, path, t, Build(body.Fields, null, null), auth, "content type " + t))));
             if (body.Auth)
@@ -225,6 +243,8 @@ internal static class BadInputs
                 "{image_num}" => "0",
                 "{public_id}" => new string('a', 32),
                 "{id}" => "resp_" + new string('b', 32),
+                "{vram_limit}" => "24",
+                "{model}" => "Qwen/Qwen2.5-7B",
                 _ => "0.png",
             };
             path = path.Replace(name, value, StringComparison.Ordinal);

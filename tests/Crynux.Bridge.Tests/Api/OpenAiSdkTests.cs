@@ -114,8 +114,12 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
     [Fact]
     public async Task Models_are_listed()
     {
+        // The catalog is the Relay's: a model appears once it has run on the network.
+        await Chat().CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: TestContext.Current.CancellationToken);
+        await _bridge.Service<Crynux.Bridge.Models.ModelCatalog>().RefreshAsync(TestContext.Current.CancellationToken);
         var models = await new OpenAIModelClient(new ApiKeyCredential(_bridge.ApiKey), Options()).GetModelsAsync(TestContext.Current.CancellationToken);
-        Assert.Contains(models.Value, m => m.Id == "Qwen/Qwen2.5-7B");
+        Assert.Contains(models.Value, m => m.Id == "qwen/qwen2.5-7b");
+        Assert.Contains(models.Value, m => m.Id == "crynux-ai/sdxl-turbo");
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public class DevnetRoundTripTests
     public void A_tool_result_turn_is_answered_with_text()
     {
         var (_, result) = RunChat($$$"""
-            {"model":"m","tools":[{{{WeatherTool()}}}],"messages":[
+            {"model":"o/m","tools":[{{{WeatherTool()}}}],"messages":[
              {"role":"user","content":"Use get_weather for Paris"},
              {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
              {"role":"tool","tool_call_id":"call_1","content":"sunny, 21 C"}]}
@@ -128,7 +128,7 @@ public class DevnetRoundTripTests
     [Fact]
     public void Completion_round_trips_through_the_text_completion_shape()
     {
-        var request = Completion("""{"model":"m","prompt":"Once upon a time","max_tokens":4,"stream":true,"stream_options":{"include_usage":true}}""");
+        var request = Completion("""{"model":"o/m","prompt":"Once upon a time","max_tokens":4,"stream":true,"stream_options":{"include_usage":true}}""");
         var output = LlmResponder.Respond(JsonNode.Parse(request.TaskArgs)!.AsObject());
         var result = LlmResultParser.Parse(output, request.HasTools, Prefix, stripThinking: true);
         var choice = Assert.Single(result.Choices);

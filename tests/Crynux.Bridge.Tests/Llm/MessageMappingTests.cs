@@ -6,7 +6,7 @@ public class MessageMappingTests
 {
     private const string Png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==";
 
-    private static string Messages(string json) => Args(Chat($$"""{"model":"m","messages":{{json}}}"""))["messages"]!.ToJsonString();
+    private static string Messages(string json) => Args(Chat($$"""{"model":"o/m","messages":{{json}}}"""))["messages"]!.ToJsonString();
 
     [Fact]
     public void Roles_map_and_developer_becomes_system()

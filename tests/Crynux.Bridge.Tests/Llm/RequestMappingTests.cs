@@ -111,7 +111,7 @@ public class RequestMappingTests
     [Theory]
     [InlineData("\"vram_limit\":8", 8UL)]
     [InlineData("\"vram_limit\":0", 0UL)]
-    [InlineData("\"vram_limit\":4294967295", 4294967295UL)]
+    [InlineData("\"vram_limit\":1024", 1024UL)]
     [InlineData("\"vram_limit\":null", 24UL)]
     public void Vram_limit_sets_min_vram(string extra, ulong expected) => Assert.Equal(expected, Chat(ChatBody(extra)).MinVram);
 
@@ -163,19 +163,19 @@ public class RequestMappingTests
     [Fact]
     public void Completion_sends_the_prompt_as_one_user_message_and_never_tools()
     {
-        var request = Completion($$"""{"model":"m","prompt":"Once upon a time","max_tokens":5,"tools":[{{WeatherTool()}}],"echo":true}""");
+        var request = Completion($$"""{"model":"o/m","prompt":"Once upon a time","max_tokens":5,"tools":[{{WeatherTool()}}],"echo":true}""");
         Assert.Equal(
-            """{"model":"m","messages":[{"role":"user","content":"Once upon a time"}],"generation_config":{"max_new_tokens":5,"num_return_sequences":1},"seed":0,"dtype":"auto"}""",
+            """{"model":"o/m","messages":[{"role":"user","content":"Once upon a time"}],"generation_config":{"max_new_tokens":5,"num_return_sequences":1},"seed":0,"dtype":"auto"}""",
             request.TaskArgs);
         Assert.False(request.HasTools);
         Assert.Equal(["echo"], request.IgnoredParameters);
-        Assert.Equal(Completion("""{"model":"m","prompt":["Once upon a time"],"max_tokens":5}""").TaskArgs, request.TaskArgs);
+        Assert.Equal(Completion("""{"model":"o/m","prompt":["Once upon a time"],"max_tokens":5}""").TaskArgs, request.TaskArgs);
     }
 
     [Fact]
     public void Completion_maps_sampling_and_streaming_like_chat()
     {
-        var request = Completion("""{"model":"m","prompt":"p","temperature":1,"n":2,"stop":"x","stream":true,"stream_options":{"include_usage":true},"vram_limit":16}""");
+        var request = Completion("""{"model":"o/m","prompt":"p","temperature":1,"n":2,"stop":"x","stream":true,"stream_options":{"include_usage":true},"vram_limit":16}""");
         Assert.Equal(
             """{"max_new_tokens":3000,"stop_strings":["x"],"do_sample":true,"temperature":1,"num_return_sequences":2}""",
             Generation(request).ToJsonString());
@@ -209,7 +209,7 @@ public class RequestMappingTests
         {
             messages.Add(new JsonObject { ["role"] = i % 2 == 0 ? "user" : "assistant", ["content"] = $"turn {i}" });
         }
-        var body = new JsonObject { ["model"] = "m", ["messages"] = messages, ["temperature"] = 0.3 };
+        var body = new JsonObject { ["model"] = "o/m", ["messages"] = messages, ["temperature"] = 0.3 };
         var args = Args(Chat(body.ToJsonString()));
         Assert.Equal(50, args["messages"]!.AsArray().Count);
     }

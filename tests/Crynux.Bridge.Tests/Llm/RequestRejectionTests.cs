@@ -26,49 +26,51 @@ public class RequestRejectionTests
     [InlineData("""{"model":"","messages":[{"role":"user","content":"x"}]}""", "model", "model must be a non-empty string")]
     [InlineData("""{"model":"  ","messages":[{"role":"user","content":"x"}]}""", "model", "model must be a non-empty string")]
     [InlineData("""{"model":7,"messages":[{"role":"user","content":"x"}]}""", "model", "model must be a non-empty string")]
+    [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":"x"}]}""", "model", "model must be a Hugging Face model id such as Qwen/Qwen2.5-7B-Instruct (org/name of letters, digits, '-', '_' and '.')")]
+    [InlineData("""{"model":"Qwen/Qwen2.5-7B\u0000","messages":[{"role":"user","content":"x"}]}""", "model", "model must not contain control characters")]
     // messages
-    [InlineData("""{"model":"m"}""", "messages", "messages is required")]
-    [InlineData("""{"model":"m","messages":[]}""", "messages", "messages must be a non-empty array")]
-    [InlineData("""{"model":"m","messages":"hi"}""", "messages", "messages must be a non-empty array")]
-    [InlineData("""{"model":"m","messages":[1]}""", "messages[0]", "messages[0] must be an object")]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":"a"},{"role":"bot","content":"x"}]}""", "messages[1].role", "messages[1].role must be one of system, user, assistant, tool, developer")]
-    [InlineData("""{"model":"m","messages":[{"content":"x"}]}""", "messages[0].role", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"User","content":"x"}]}""", "messages[0].role", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user"}]}""", "messages[0].content", "messages[0].content is required")]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":null}]}""", "messages[0].content", "messages[0].content is required")]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","content":null}]}""", "messages[0].content", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[]}]}""", "messages[0].content", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":5}]}""", "messages[0].content", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[]}]}""", "messages[0].content", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":{"type":"text","text":"x"}}]}""", "messages[0].content", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"input_audio"}]}]}""", "messages[0].content[0].type", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":["x"]}]}""", "messages[0].content[0].type", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text"}]}]}""", "messages[0].content[1].text", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":1}]}]}""", "messages[0].content[0].text", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}""", "messages[0].content[0].image_url", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":5}}]}]}""", "messages[0].content[0].image_url", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}""", "messages[0].content[0].image_url.url", "image URLs must be data: URLs with base64 content")]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"http://example.com/cat.png"}}]}]}""", "messages[0].content[0].image_url.url", "image URLs must be data: URLs with base64 content")]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png,rawbytes"}}]}]}""", "messages[0].content[0].image_url.url", "image URLs must be data: URLs with base64 content")]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/svg+xml;base64,PHN2Zz4="}}]}]}""", "messages[0].content[0].image_url.url", "images must be png, jpeg, gif or webp")]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,not base64!"}}]}]}""", "messages[0].content[0].image_url.url", "the image data is not valid base64")]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,"}}]}]}""", "messages[0].content[0].image_url.url", "the image data is not valid base64")]
+    [InlineData("""{"model":"o/m"}""", "messages", "messages is required")]
+    [InlineData("""{"model":"o/m","messages":[]}""", "messages", "messages must be a non-empty array")]
+    [InlineData("""{"model":"o/m","messages":"hi"}""", "messages", "messages must be a non-empty array")]
+    [InlineData("""{"model":"o/m","messages":[1]}""", "messages[0]", "messages[0] must be an object")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":"a"},{"role":"bot","content":"x"}]}""", "messages[1].role", "messages[1].role must be one of system, user, assistant, tool, developer")]
+    [InlineData("""{"model":"o/m","messages":[{"content":"x"}]}""", "messages[0].role", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"User","content":"x"}]}""", "messages[0].role", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user"}]}""", "messages[0].content", "messages[0].content is required")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":null}]}""", "messages[0].content", "messages[0].content is required")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","content":null}]}""", "messages[0].content", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[]}]}""", "messages[0].content", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":5}]}""", "messages[0].content", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[]}]}""", "messages[0].content", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":{"type":"text","text":"x"}}]}""", "messages[0].content", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"input_audio"}]}]}""", "messages[0].content[0].type", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":["x"]}]}""", "messages[0].content[0].type", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text"}]}]}""", "messages[0].content[1].text", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"text","text":1}]}]}""", "messages[0].content[0].text", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}""", "messages[0].content[0].image_url", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":5}}]}]}""", "messages[0].content[0].image_url", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}""", "messages[0].content[0].image_url.url", "image URLs must be data: URLs with base64 content")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"http://example.com/cat.png"}}]}]}""", "messages[0].content[0].image_url.url", "image URLs must be data: URLs with base64 content")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png,rawbytes"}}]}]}""", "messages[0].content[0].image_url.url", "image URLs must be data: URLs with base64 content")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/svg+xml;base64,PHN2Zz4="}}]}]}""", "messages[0].content[0].image_url.url", "images must be png, jpeg, gif or webp")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,not base64!"}}]}]}""", "messages[0].content[0].image_url.url", "the image data is not valid base64")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,"}}]}]}""", "messages[0].content[0].image_url.url", "the image data is not valid base64")]
     // tool messages and tool history
-    [InlineData("""{"model":"m","messages":[{"role":"tool","content":"r"}]}""", "messages[0].tool_call_id", "messages[0].tool_call_id is required for tool messages")]
-    [InlineData("""{"model":"m","messages":[{"role":"tool","content":"r","tool_call_id":7}]}""", "messages[0].tool_call_id", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"tool","content":"r","tool_call_id":""}]}""", "messages[0].tool_call_id", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x","tool_calls":[]}]}""", "messages[0].tool_calls", "messages[0].tool_calls is only allowed on assistant messages")]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":{}}]}""", "messages[0].tool_calls", "messages[0].tool_calls must be an array")]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[1]}]}""", "messages[0].tool_calls[0]", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"type":"function","function":{"name":"f","arguments":"{}"}}]}]}""", "messages[0].tool_calls[0].id", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"custom","function":{"name":"f","arguments":"{}"}}]}]}""", "messages[0].tool_calls[0].type", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function"}]}]}""", "messages[0].tool_calls[0].function", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"arguments":"{}"}}]}]}""", "messages[0].tool_calls[0].function.name", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f"}}]}]}""", "messages[0].tool_calls[0].function.arguments", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":{"a":1}}}]}]}""", "messages[0].tool_calls[0].function.arguments", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"[1]"}}]}]}""", "messages[0].tool_calls[0].function.arguments", "messages[0].tool_calls[0].function.arguments must be a JSON object encoded as a string")]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{\"a\":"}}]}]}""", "messages[0].tool_calls[0].function.arguments", null)]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{}"}},{"id":"d","function":{"name":"g","arguments":"1"}}]}]}""", "messages[0].tool_calls[1].function.arguments", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"tool","content":"r"}]}""", "messages[0].tool_call_id", "messages[0].tool_call_id is required for tool messages")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"tool","content":"r","tool_call_id":7}]}""", "messages[0].tool_call_id", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"tool","content":"r","tool_call_id":""}]}""", "messages[0].tool_call_id", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"user","content":"x","tool_calls":[]}]}""", "messages[0].tool_calls", "messages[0].tool_calls is only allowed on assistant messages")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":{}}]}""", "messages[0].tool_calls", "messages[0].tool_calls must be an array")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[1]}]}""", "messages[0].tool_calls[0]", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"type":"function","function":{"name":"f","arguments":"{}"}}]}]}""", "messages[0].tool_calls[0].id", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"custom","function":{"name":"f","arguments":"{}"}}]}]}""", "messages[0].tool_calls[0].type", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function"}]}]}""", "messages[0].tool_calls[0].function", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"arguments":"{}"}}]}]}""", "messages[0].tool_calls[0].function.name", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f"}}]}]}""", "messages[0].tool_calls[0].function.arguments", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":{"a":1}}}]}]}""", "messages[0].tool_calls[0].function.arguments", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"[1]"}}]}]}""", "messages[0].tool_calls[0].function.arguments", "messages[0].tool_calls[0].function.arguments must be a JSON object encoded as a string")]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{\"a\":"}}]}]}""", "messages[0].tool_calls[0].function.arguments", null)]
+    [InlineData("""{"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{}"}},{"id":"d","function":{"name":"g","arguments":"1"}}]}]}""", "messages[0].tool_calls[1].function.arguments", null)]
     public void Bad_model_and_messages_are_rejected_naming_the_field(string body, string param, string? message) =>
         AssertRejected(ChatError(body), param, message);
 
@@ -114,7 +116,8 @@ public class RequestRejectionTests
     [InlineData("\"stream\":false,\"stream_options\":{}", "stream_options", "stream_options is only allowed when stream is true")]
     [InlineData("\"stream\":true,\"stream_options\":true", "stream_options", "stream_options must be an object")]
     [InlineData("\"stream\":true,\"stream_options\":{\"include_usage\":\"yes\"}", "stream_options.include_usage", "stream_options.include_usage must be a boolean")]
-    [InlineData("\"vram_limit\":-1", "vram_limit", "vram_limit must be an integer between 0 and 4294967295")]
+    [InlineData("\"vram_limit\":-1", "vram_limit", "vram_limit must be an integer between 0 and 1024")]
+    [InlineData("\"vram_limit\":1025", "vram_limit", null)]
     [InlineData("\"vram_limit\":4294967296", "vram_limit", null)]
     [InlineData("\"vram_limit\":1.5", "vram_limit", null)]
     [InlineData("\"vram_limit\":\"24\"", "vram_limit", null)]
@@ -124,7 +127,7 @@ public class RequestRejectionTests
     public void Bad_parameters_are_rejected_naming_the_field(string extra, string param, string? message)
     {
         AssertRejected(ChatError(ChatBody(extra)), param, message);
-        AssertRejected(CompletionError($$"""{"model":"m","prompt":"p",{{extra}}}"""), param, message);
+        AssertRejected(CompletionError($$"""{"model":"o/m","prompt":"p",{{extra}}}"""), param, message);
     }
 
     [Theory]
@@ -152,21 +155,21 @@ public class RequestRejectionTests
 
     [Theory]
     [InlineData("""{"prompt":"p"}""", "model", "model is required")]
-    [InlineData("""{"model":"m"}""", "prompt", "prompt is required")]
-    [InlineData("""{"model":"m","prompt":null}""", "prompt", "prompt is required")]
-    [InlineData("""{"model":"m","prompt":["a","b"]}""", "prompt", "only one prompt is supported")]
-    [InlineData("""{"model":"m","prompt":[]}""", "prompt", "prompt must be a string or an array of one string")]
-    [InlineData("""{"model":"m","prompt":[[1,2,3]]}""", "prompt", "prompt must be a string or an array of one string")]
-    [InlineData("""{"model":"m","prompt":[1]}""", "prompt", null)]
-    [InlineData("""{"model":"m","prompt":5}""", "prompt", null)]
-    [InlineData("""{"model":"m","prompt":{"text":"p"}}""", "prompt", null)]
+    [InlineData("""{"model":"o/m"}""", "prompt", "prompt is required")]
+    [InlineData("""{"model":"o/m","prompt":null}""", "prompt", "prompt is required")]
+    [InlineData("""{"model":"o/m","prompt":["a","b"]}""", "prompt", "only one prompt is supported")]
+    [InlineData("""{"model":"o/m","prompt":[]}""", "prompt", "prompt must be a string or an array of one string")]
+    [InlineData("""{"model":"o/m","prompt":[[1,2,3]]}""", "prompt", "prompt must be a string or an array of one string")]
+    [InlineData("""{"model":"o/m","prompt":[1]}""", "prompt", null)]
+    [InlineData("""{"model":"o/m","prompt":5}""", "prompt", null)]
+    [InlineData("""{"model":"o/m","prompt":{"text":"p"}}""", "prompt", null)]
     public void Bad_completion_prompts_are_rejected(string body, string param, string? message) =>
         AssertRejected(CompletionError(body), param, message);
 
     [Fact]
     public void The_first_bad_message_is_reported()
     {
-        var error = ChatError("""{"model":"m","messages":[{"role":"user","content":"ok"},{"role":"user"},{"role":"bot"}]}""");
+        var error = ChatError("""{"model":"o/m","messages":[{"role":"user","content":"ok"},{"role":"user"},{"role":"bot"}]}""");
         Assert.Equal("messages[1].content", error.Param);
     }
 
@@ -187,9 +190,9 @@ public class RequestRejectionTests
         {
             foreach (var value in Values)
             {
-                var chat = Body($$"""{"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"tools":[{{Tool}}],"{{field}}":{{value}}}""");
+                var chat = Body($$"""{"model":"o/m","messages":[{"role":"user","content":"x"}],"stream":true,"tools":[{{Tool}}],"{{field}}":{{value}}}""");
                 AssertParsedOrRejected(LlmRequestParser.ParseChat(chat, new()));
-                var completion = Body($$"""{"model":"m","prompt":"p","{{field}}":{{value}}}""");
+                var completion = Body($$"""{"model":"o/m","prompt":"p","{{field}}":{{value}}}""");
                 AssertParsedOrRejected(LlmRequestParser.ParseCompletion(completion, new()));
             }
         }
@@ -208,7 +211,7 @@ public class RequestRejectionTests
             {
                 foreach (var value in values)
                 {
-                    var body = Body($$"""{"model":"m","messages":[{"role":"{{role}}","content":"x","tool_call_id":"c","{{field}}":{{value}}}]}""");
+                    var body = Body($$"""{"model":"o/m","messages":[{"role":"{{role}}","content":"x","tool_call_id":"c","{{field}}":{{value}}}]}""");
                     AssertParsedOrRejected(LlmRequestParser.ParseChat(body, new()));
                 }
             }
@@ -225,7 +228,7 @@ public class RequestRejectionTests
     public void Lone_surrogates_inside_history_arguments_are_rejected()
     {
         var error = ChatError("""
-            {"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{\"a\":\"\\ud800\"}"}}]}]}
+            {"model":"o/m","messages":[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{\"a\":\"\\ud800\"}"}}]}]}
             """);
         AssertRejected(error, "messages[0].tool_calls[0].function.arguments", null);
         AssertRejected(ChatError(ChatBody(content: "\"\\ud800\"")), "messages[0].content", "messages[0].content is not valid UTF-16 text");

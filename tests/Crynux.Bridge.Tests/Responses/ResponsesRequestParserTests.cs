@@ -21,7 +21,7 @@ public sealed class ResponsesRequestParserTests
     [Fact]
     public void A_string_input_with_instructions_is_a_system_and_a_user_message_and_settings_map_to_generation()
     {
-        var request = Parse("""{"model":"m","input":"hi","instructions":"be brief","max_output_tokens":50,"temperature":0.3,"top_p":0.8}""");
+        var request = Parse("""{"model":"o/m","input":"hi","instructions":"be brief","max_output_tokens":50,"temperature":0.3,"top_p":0.8}""");
         Assert.Equal("""[{"role":"system","content":"be brief"},{"role":"user","content":"hi"}]""", Messages(request).ToJsonString());
         var generation = JsonNode.Parse(request.Chat.TaskArgs)!["generation_config"]!;
         Assert.Equal((50, 0.3, 0.8), (generation["max_new_tokens"]!.GetValue<int>(), generation["temperature"]!.GetValue<double>(), generation["top_p"]!.GetValue<double>()));
@@ -37,7 +37,7 @@ public sealed class ResponsesRequestParserTests
     {
         var history = JsonNode.Parse("""[{"role":"user","content":"weather?"}]""")!.AsArray();
         var request = Parse("""
-            {"model":"m","store":false,"tools":[{"type":"function","name":"get_weather","parameters":{"type":"object"}}],"tool_choice":{"type":"function","name":"get_weather"},
+            {"model":"o/m","store":false,"tools":[{"type":"function","name":"get_weather","parameters":{"type":"object"}}],"tool_choice":{"type":"function","name":"get_weather"},
              "input":[{"type":"function_call","call_id":"c1","name":"get_weather","arguments":"{\"city\":\"Paris\"}"},
                       {"type":"function_call","call_id":"c2","name":"get_weather","arguments":"{\"city\":\"Rome\"}"},
                       {"type":"function_call_output","call_id":"c1","output":"21"},
@@ -58,14 +58,14 @@ public sealed class ResponsesRequestParserTests
     [Fact]
     public void Ignored_parameters_are_listed()
     {
-        var request = Parse("""{"model":"m","input":"x","parallel_tool_calls":false,"truncation":"auto","reasoning":{"effort":"low"},"metadata":{"a":"b"}}""");
+        var request = Parse("""{"model":"o/m","input":"x","parallel_tool_calls":false,"truncation":"auto","reasoning":{"effort":"low"},"metadata":{"a":"b"}}""");
         Assert.Equal(["parallel_tool_calls", "truncation", "reasoning"], request.Chat.IgnoredParameters);
     }
 
     [Fact]
     public void An_error_the_chat_parser_finds_names_the_responses_field()
     {
-        using var doc = JsonDocument.Parse("""{"model":"m","instructions":"s","input":[{"role":"user","content":"a"},{"role":"user","content":[{"type":"input_image","image_url":"data:image/png;base64,"}]}]}""");
+        using var doc = JsonDocument.Parse("""{"model":"o/m","instructions":"s","input":[{"role":"user","content":"a"},{"role":"user","content":[{"type":"input_image","image_url":"data:image/png;base64,"}]}]}""");
         var (_, error) = ResponsesRequestParser.Parse(doc.RootElement, null, Options);
         Assert.Equal("input[1].content[0].image_url", error!.Param);
     }
