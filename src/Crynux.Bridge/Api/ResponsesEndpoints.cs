@@ -65,7 +65,8 @@ public static class ResponsesEndpoints
         }
         var spec = new TaskSpec(TaskType.Llm, chat.TaskArgs, [$"base:{model}"], (long)chat.MinVram, "", 0, 1, llm.Options.Task.DefaultTaskVersion,
             Fees.CnxToWei(llm.Options.Task.DefaultLlmTaskFeeCnx));
-        var task = await llm.Runs.AdmitAsync(http, key, ClientTaskKind.Chat, spec, chat.HasTools ? "tools" : null);
+        var task = await llm.Runs.AdmitAsync(http, key, ClientTaskKind.Chat, spec, chat.HasTools ? "tools" : null,
+            fee: FeeTerms.Read(http, body, operatorDefault: true));
         var replayed = http.Response.Headers.ContainsKey("Idempotent-Replayed");
         var response = new Exchange(rt, key, task, request, "resp_" + task.PublicId, task.CreatedAt / 1000);
         if (!chat.Stream)

@@ -16,7 +16,7 @@ namespace Crynux.Bridge.Relay;
 /// Shared reads (clock, events, balance) retry transient failures with a short jittered back-off; calls about one task
 /// are sent once, and the engine paces their retries per task.
 /// </summary>
-public sealed class RelayClient
+public sealed partial class RelayClient
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -35,6 +35,10 @@ internal static class BadInputs
     private const string Signature = "\"0x0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef1b\"";
     private const string Address = "0x1111111111111111111111111111111111111111";
 
+    /// <summary>A client's own fee cap: CNX as a number, or wei as a string of digits (docs/api.md "Fees").</summary>
+    private static readonly Field MaxFee = new("max_fee", "1000", Kind.Number, Min: 0, Max: 1_000_000_000,
+        WrongOfKind: ["\"abc\"", "\"-1\"", "\"1.5\"", "\"\"", "\"1e3\"", "\"" + new string('9', 50) + "\""], AlsoValid: ["\"1\""]);
+
     private static readonly Field[] Chat =
     [
         new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: ["\"\"", "\"no/such-model\""]),
@@ -48,6 +52,7 @@ internal static class BadInputs
         new("stream", "false", Kind.Bool),
         new("stop", "\"x\"", Kind.Text, WrongOfKind: ["\"\"", "[\"a\",\"b\",\"c\",\"d\",\"e\"]"], AlsoValid: ["[]"]),
         new("user", "\"u\"", Kind.Text),
+        MaxFee,
     ];
 
     private static readonly Field[] Responses =
@@ -60,6 +65,7 @@ internal static class BadInputs
         new("temperature", "1", Kind.Number, Min: 0, Max: 2),
         new("top_p", "0.5", Kind.Number, Min: 0, Max: 1),
         new("stream", "false", Kind.Bool),
+        MaxFee,
     ];
 
     private static readonly Field[] Completion =
@@ -69,6 +75,7 @@ internal static class BadInputs
         new("max_tokens", "16", Kind.Integer, Min: 1, Max: 1_000_000),
         new("temperature", "1", Kind.Number, Min: 0, Max: 2),
         new("stream", "false", Kind.Bool),
+        MaxFee,
     ];
 
     private static readonly Field[] Image =
@@ -81,6 +88,7 @@ internal static class BadInputs
         new("model", "\"crynux-ai/sdxl-turbo\"", Kind.Text, WrongOfKind: ["\"no/such-model\""]),
         new("negative_prompt", "\"blur\"", Kind.Text),
         new("seed", "7", Kind.Integer, Min: 0, Max: int.MaxValue),
+        MaxFee,
     ];
 
     private static readonly Field[] Raw =
@@ -96,6 +104,7 @@ internal static class BadInputs
         new("task_version", "\"3.1.0\"", Kind.Text, WrongOfKind: ["\"3.1\"", "\"a.b.c\"", "\"\""]),
         new("required_gpu", "\"\"", Kind.Text),
         new("client_id", $"\"{Address}\"", Kind.Text, WrongOfKind: ["\"0x2222222222222222222222222222222222222222\""]),
+        MaxFee,
     ];
 
     private static Field[] Signed(params Field[] extra) =>
