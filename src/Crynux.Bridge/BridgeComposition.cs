@@ -77,7 +77,11 @@ public static class BridgeComposition
             services.AddSingleton<IRateLimiter, MemoryRateLimiter>();
         }
         services.AddCors();
-        services.AddOpenApi("v1", openApi => OpenApiDocument.Configure(openApi));
+        services.AddOpenApi("v1", openApi =>
+        {
+            OpenApiDocument.Configure(openApi);
+            OpenApiFees.Configure(openApi);
+        });
         return builder;
     }
 

@@ -52,4 +52,20 @@ public sealed class FeeCapBadInputTests
         Assert.Equal(before, await SafetyChecks.SnapshotAsync(bridge));
         Assert.Equal(0, bridge.CountLedger("TaskPayment"));
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_max_fee_the_cap_header_the_fee_header_and_the_402()
+    {
+        await using var bridge = await TestBridge.StartAsync();
+        using var response = await bridge.Http.GetAsync(new Uri(bridge.BaseUrl, "openapi.json"), TestContext.Current.CancellationToken);
+        var doc = await TestBridge.JsonAsync(response);
+        foreach (var (path, schema) in new[] { ("/v1/chat/completions", "ChatCompletionRequest"), ("/v1/images/generations", "ImageRequest"), ("/v1/inference_tasks", "RawTaskRequest"), ("/v1/responses", "ResponseRequest") })
+        {
+            var post = doc.GetProperty("paths").GetProperty(path).GetProperty("post");
+            Assert.Contains(post.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "x-crynux-max-fee");
+            Assert.True(post.GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("x-crynux-task-fee", out _), path);
+            Assert.True(post.GetProperty("responses").TryGetProperty("402", out _), path);
+            Assert.True(doc.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties").TryGetProperty("max_fee", out _), schema);
+        }
+    }
 }
