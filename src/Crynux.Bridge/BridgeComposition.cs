@@ -7,6 +7,7 @@ using Crynux.Bridge.Engine.Services;
 using Crynux.Bridge.Engine.Workflow;
 using Crynux.Bridge.Models;
 using Crynux.Bridge.Observability;
+using Crynux.Bridge.Pricing;
 using Crynux.Bridge.Relay;
 using Crynux.Crypto;
 using StackExchange.Redis;
@@ -55,6 +56,8 @@ public static class BridgeComposition
             wallet, sp.GetRequiredService<RelayClock>(), time, metrics, options.Relay));
         AddEngine(services, options);
         services.AddSingleton<ClientAuth>();
+        services.AddSingleton<FeeQuotes>();
+        services.AddHostedService<FeeQuoteRefresher>();
         services.AddSingleton<TaskRuns>();
         services.AddSingleton<ManagementSignatures>();
         services.AddSingleton<ApiKeyRuntime>();
@@ -80,7 +83,11 @@ public static class BridgeComposition
             services.AddSingleton<IRateLimiter, MemoryRateLimiter>();
         }
         services.AddCors();
-        services.AddOpenApi("v1", openApi => OpenApiDocument.Configure(openApi));
+        services.AddOpenApi("v1", openApi =>
+        {
+            OpenApiDocument.Configure(openApi);
+            OpenApiFees.Configure(openApi);
+        });
         return builder;
     }
 
@@ -118,7 +125,7 @@ public static class BridgeComposition
         ErrorEnvelopes.Use(app);
         PrivateNetworkAccess.Use(app);
         app.UseCors(cors => cors.AllowAnyOrigin().AllowAnyHeader().AllowAnyMethod()
-            .WithExposedHeaders("Retry-After", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"));
+            .WithExposedHeaders("Retry-After", "x-crynux-task-fee", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"));
         StaticPages.Map(app);
         app.MapOpenApi("/openapi.json");
         LlmEndpoints.Map(app);

@@ -130,6 +130,13 @@ public sealed class DevnetControl
     /// <summary>Takes the /v2/tasks/queued/priority snapshot now; returns the queued count it saw.</summary>
     public int RefreshQueuedPrioritySnapshot() => _relay.RefreshPrioritySnapshot().Count;
 
+    /// <summary>
+    /// Sets the /v2/tasks/queued/priority snapshot as if <paramref name="count"/> tasks with these priorities (GWei per
+    /// VRAM-weighted node-second) were queued; it stands until the next refresh (its period, or RefreshQueuedPrioritySnapshot).
+    /// </summary>
+    public void SetQueuedPrioritySnapshot(int count, System.Numerics.BigInteger? highestGwei, System.Numerics.BigInteger? medianGwei,
+        System.Numerics.BigInteger? lowestGwei) => _relay.SetPrioritySnapshot(count, highestGwei, medianGwei, lowestGwei);
+
     /// <summary>The hub's repositories ("org/name" or "org/name+variant", "*" = all) for the 2026 base-model check.</summary>
     public IReadOnlyList<string> HubModels => _relay.BaseModels.Models;
 

@@ -45,7 +45,7 @@ public static partial class ImageEndpoints
         {
             http.Response.Headers["x-crynux-ignored-parameters"] = string.Join(',', ignored);
         }
-        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Image, spec, feeParam: "n");
+        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Image, spec, feeParam: "n", fee: FeeTerms.Read(http, body, operatorDefault: true));
         var done = await runs.WaitForSuccessAsync(task, http.RequestAborted);
         var result = await runs.Submitter.Store.GetInferenceTaskAsync(done.ResultTaskId!.Value, http.RequestAborted);
         var paths = files.FilesOf(result!);

@@ -27,8 +27,8 @@ public static class InferenceTaskEndpoints
         var body = await JsonBody.ReadObjectAsync(http.Request);
         var taskType = ReadTaskType(body);
         var key = await auth.AuthenticateAsync(http, RoleOf(taskType));
-        var (spec, feeParam, isWei) = ReadSpec(body, key, options);
-        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Raw, spec, feeParam: feeParam);
+        var (spec, feeParam, isWei, defaultFee) = ReadSpec(body, key, options);
+        var task = await runs.AdmitAsync(http, key, ClientTaskKind.Raw, spec, feeParam: feeParam, fee: FeeTerms.Read(http, body, defaultFee));
         // A wei task_fee is today's contract, whose clients read client_id as the client's number.
         return Results.Json(new { message = "success", data = isWei ? await RawTaskEndpoints.DescribeAsync(db, task, http.RequestAborted) : Describe(task) });
     }
@@ -40,7 +40,7 @@ public static class InferenceTaskEndpoints
     internal static string RoleOf(long taskType) => taskType == 1 ? Roles.Chat : Roles.Image;
 
     /// <summary>Everything of a raw task body after task_type and authentication; a 4xx naming the field for bad input.</summary>
-    internal static (TaskSpec Spec, string FeeParam, bool IsWei) ReadSpec(JsonElement body, ApiKeyRow key, BridgeOptions options)
+    internal static (TaskSpec Spec, string FeeParam, bool IsWei, bool DefaultFee) ReadSpec(JsonElement body, ApiKeyRow key, BridgeOptions options)
     {
         var taskType = ReadTaskType(body);
         var clientId = JsonBody.OptionalString(body, "client_id") ?? key.ClientId;
@@ -71,7 +71,7 @@ public static class InferenceTaskEndpoints
         var given = RawTaskFee.Read(body, size, out var isWei);
         var fee = given ?? Fees.CnxToWei(feeCnx) * size;
         var spec = new TaskSpec((TaskType)taskType, args.ToJsonString(), models, minVram, gpu, gpuVram, size, version, fee, timeout ?? 0, repeat);
-        return (spec, given is null ? "task_args" : "task_fee", isWei);
+        return (spec, given is null ? "task_args" : "task_fee", isWei, given is null);
     }
 
     private static JsonObject ReadArgs(JsonElement body, int taskType)

@@ -55,7 +55,8 @@ public static class LlmEndpoints
         var spec = new TaskSpec(TaskType.Llm, request.TaskArgs, [$"base:{model}"], minVram, "", 0, 1, rt.Options.Task.DefaultTaskVersion,
             Fees.CnxToWei(rt.Options.Task.DefaultLlmTaskFeeCnx));
         var meta = request.HasTools ? "tools" : null;
-        var task = await rt.Runs.AdmitAsync(http, key, chat ? ClientTaskKind.Chat : ClientTaskKind.Completion, spec, meta);
+        var task = await rt.Runs.AdmitAsync(http, key, chat ? ClientTaskKind.Chat : ClientTaskKind.Completion, spec, meta,
+            fee: FeeTerms.Read(http, body, operatorDefault: true));
         var id = (chat ? "chatcmpl-" : "cmpl-") + task.PublicId;
         if (!request.Stream)
         {

@@ -77,8 +77,9 @@ public static class RawTaskEndpoints
                 {
                     throw new ProblemException(Problem.Forbidden($"The API key does not have the '{role}' role this task type needs.") with { Param = "Authorization" });
                 }
-                var (spec, feeParam, _) = InferenceTaskEndpoints.ReadSpec(items[i], key, options);
-                outcomes.Add((i, await runs.AdmitAsync(http, key, ClientTaskKind.Raw, spec, feeParam: feeParam, batchItem: true), null));
+                var (spec, feeParam, _, defaultFee) = InferenceTaskEndpoints.ReadSpec(items[i], key, options);
+                outcomes.Add((i, await runs.AdmitAsync(http, key, ClientTaskKind.Raw, spec, feeParam: feeParam, batchItem: true,
+                    fee: FeeTerms.Read(http, items[i], defaultFee)), null));
             }
             catch (ProblemException e)
             {

@@ -62,7 +62,8 @@ public static class ResponsesEndpoints
         }
         var spec = new TaskSpec(TaskType.Llm, chat.TaskArgs, [$"base:{model}"], llm.MinVram(chat, null), "", 0, 1, llm.Options.Task.DefaultTaskVersion,
             Fees.CnxToWei(llm.Options.Task.DefaultLlmTaskFeeCnx));
-        var task = await llm.Runs.AdmitAsync(http, key, ClientTaskKind.Chat, spec, chat.HasTools ? "tools" : null);
+        var task = await llm.Runs.AdmitAsync(http, key, ClientTaskKind.Chat, spec, chat.HasTools ? "tools" : null,
+            fee: FeeTerms.Read(http, body, operatorDefault: true));
         var replayed = http.Response.Headers.ContainsKey("Idempotent-Replayed");
         var response = new ResponseExchange(rt, key.Id, task.Id, task.CreatedAt, request, "resp_" + task.PublicId,
             ResponseExchange.PendingRequest(body, history));

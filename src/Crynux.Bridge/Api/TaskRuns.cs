@@ -1,27 +1,45 @@
+using System.Globalization;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
+using Crynux.Bridge.Observability;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 
 /// <summary>The shared path of every task-creating route: fee bounds, idempotency, rate limit, use-limit reservation, admission.</summary>
-public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOptions options)
+public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOptions options, FeeQuotes quotes, BridgeMetrics metrics)
 {
+    /// <summary>The fee of the admitted Relay task (each one of a repeat_num group), in wei.</summary>
+    public const string TaskFeeHeader = "x-crynux-task-fee";
+
     public TaskSubmitter Submitter { get; } = submitter;
 
     public FeePolicy FeePolicy { get; } = new(options.Task);
 
     /// <param name="feeParam">The request field a fee above the ceiling is blamed on (task_fee, n, …).</param>
     /// <param name="batchItem">An item of a batch: the batch spent the rate once, and Idempotency-Key names the batch, not the item.</param>
+    /// <param name="fee">Whether the spec's fee is the operator's default (priced by task.fee_mode) and the client's cap; null: the fee as given, no cap.</param>
     public async Task<ClientTaskRow> AdmitAsync(HttpContext http, ApiKeyRow key, string kind, TaskSpec spec, string? meta = null, string feeParam = "task_fee",
-        bool batchItem = false)
+        bool batchItem = false, FeeTerms? fee = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(spec);
+        var terms = fee ?? FeeTerms.AsGiven;
+        var quote = terms.OperatorDefault
+            ? await quotes.QuoteAsync(spec, spec.FeeWei, FeePolicy.CeilingWei(spec.Type), http.RequestAborted)
+            : new FeeQuote(spec.FeeWei, fee is null ? FeeQuote.Fixed : FeeQuote.Client);
+        spec = spec with { FeeWei = quote.FeeWei };
         // Checked before anything else: a task above the operator's bounds is refused whatever else the request says.
         if (FeePolicy.Check(spec, key, feeParam) is { } tooCostly)
         {
             throw new ProblemException(tooCostly);
+        }
+        // Then the client's own cap: refused at once, rather than queued at a price the client did not agree to.
+        if (terms.CapWei is { } cap && spec.FeeWei > cap)
+        {
+            throw new ProblemException(terms.AboveCap(spec.FeeWei, cap));
         }
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         if (idempotencyKey.Length > 255)
@@ -31,7 +49,7 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
         var idem = idempotencyKey.Length > 0 && !batchItem ? idempotencyKey : null;
         if (idem is not null && await Submitter.Store.GetByIdempotencyKeyAsync(key.Id, idem, http.RequestAborted) is { } earlier)
         {
-            return Replay(http, earlier, kind);
+            return await ReplayAsync(http, earlier, kind, batchItem);
         }
         if (!batchItem)
         {
@@ -51,21 +69,38 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
                 {
                     await auth.RefundRateAsync(http, key);
                 }
-                return Replay(http, result.Task!, kind);
+                return await ReplayAsync(http, result.Task!, kind, batchItem);
             default:
+                metrics.TaskFee(TaskTypeLabel(spec.Type), quote.Mode, spec.FeeWei, Math.Max(1, spec.RepeatNum));
+                if (!batchItem)
+                {
+                    http.Response.Headers[TaskFeeHeader] = spec.FeeWei.ToString(CultureInfo.InvariantCulture);
+                }
                 return result.Task!;
         }
     }
 
-    private static ClientTaskRow Replay(HttpContext http, ClientTaskRow earlier, string kind)
+    private async Task<ClientTaskRow> ReplayAsync(HttpContext http, ClientTaskRow earlier, string kind, bool batchItem)
     {
         if (earlier.Kind != kind)
         {
             throw new ProblemException(new Problem(409, "Idempotency-Key", "This Idempotency-Key was used for a different kind of request.", "invalid_request_error", "idempotency_key_reused"));
         }
         http.Response.Headers["Idempotent-Replayed"] = "true";
+        // The first request's fee, as stored: a replay spends nothing new.
+        if (!batchItem && (await Submitter.Store.GetMembersAsync(earlier.Id, http.RequestAborted)).FirstOrDefault() is { } member)
+        {
+            http.Response.Headers[TaskFeeHeader] = member.TaskFee;
+        }
         return earlier;
     }
+
+    private static string TaskTypeLabel(TaskType type) => type switch
+    {
+        TaskType.Llm => "llm",
+        TaskType.StableDiffusion => "sd",
+        _ => "sd_finetune",
+    };
 
     /// <summary>Waits for the outcome; a failed task becomes the problem its failure code calls for.</summary>
     public async Task<ClientTaskRow> WaitForSuccessAsync(ClientTaskRow task, CancellationToken ct)

@@ -115,6 +115,21 @@ public sealed class TaskOptions
     /// <summary>The largest repeat_num a key without the admin role may ask for (admin keys: up to 10).</summary>
     [ConfigurationKeyName("max_repeat_num")]
     public int MaxRepeatNum { get; set; } = 1;
+    /// <summary>auto: fees from the Relay's execution time × queue priority where it offers them; fixed: the default_*_task_fee_cnx.</summary>
+    [ConfigurationKeyName("fee_mode")]
+    public string FeeMode { get; set; } = "auto";
+    /// <summary>Where an auto fee aims in the Relay's queue: median, max, or a position 0–100 (p75, p90, 75).</summary>
+    [ConfigurationKeyName("fee_priority")]
+    public string FeePriority { get; set; } = "median";
+    /// <summary>The lowest priority an auto fee buys (GWei per VRAM-weighted node-second), also the one for an empty queue.</summary>
+    [ConfigurationKeyName("fee_min_priority_gwei")]
+    public long FeeMinPriorityGwei { get; set; } = 1;
+    /// <summary>The Relay's task_pricing.base_vram (GB): VRAM demand is weighted by max(min_vram, this) / this.</summary>
+    [ConfigurationKeyName("fee_base_vram")]
+    public long FeeBaseVram { get; set; } = 8;
+    /// <summary>How often the queue snapshot and the coefficients in use are fetched again.</summary>
+    [ConfigurationKeyName("fee_refresh_seconds")]
+    public int FeeRefreshSeconds { get; set; } = 60;
 }
 
 /// <summary>

@@ -135,6 +135,12 @@ public static class ConfigLoader
             Require(ceiling > 0, ceilingKey, "must be greater than 0");
             Require(fee <= ceiling, key, $"({fee} CNX) must not be above {ceilingKey} ({ceiling} CNX), or no task with the default fee could run");
         }
+        Require(o.Task.FeeMode is "auto" or "fixed", "task.fee_mode", $"must be auto or fixed, not '{o.Task.FeeMode}'");
+        Require(Pricing.PriorityTarget.Parse(o.Task.FeePriority) is not null, "task.fee_priority",
+            $"must be median, max, or a queue position 0-100 such as p75 or 90, not '{o.Task.FeePriority}'");
+        Require(o.Task.FeeMinPriorityGwei >= 0, "task.fee_min_priority_gwei", "must not be negative");
+        Require(o.Task.FeeBaseVram is >= 1 and <= 1024, "task.fee_base_vram", "must be between 1 and 1024");
+        Require(o.Task.FeeRefreshSeconds is >= 1 and <= 3600, "task.fee_refresh_seconds", "must be between 1 and 3600");
         Require(o.Api.KeepAliveSeconds is >= 1 and <= 300, "api.keep_alive_seconds", "must be between 1 and 300");
         Require(o.Api.ApiKeyLifetimeDays > 0, "api.api_key_lifetime_days", "must be greater than 0");
         Require(o.Api.DefaultRateLimit >= 0, "api.default_rate_limit", "must be 0 (unlimited) or more");

@@ -30,6 +30,9 @@ public sealed class BridgeMetrics : IDisposable
         ["crynux_bridge_open_tasks"] = "Client tasks this instance is driving.",
         ["crynux_bridge_relay_queued_tasks"] = "Original tasks of this instance queued at the Relay (engine.relay_queue_limit per kind).",
         ["crynux_bridge_relay_queue_waiting"] = "Client tasks waiting in the bridge for a place in the Relay's queue.",
+        ["crynux_bridge_task_fees_total"] = "Relay tasks admitted, by task type and how their fee was chosen (auto, fixed, client).",
+        ["crynux_bridge_task_fee_gwei_total"] = "Sum of the fees of admitted Relay tasks in GWei, by task type and how the fee was chosen.",
+        ["crynux_bridge_fee_fallbacks_total"] = "Tasks priced with the fixed fee although task.fee_mode is auto, by reason.",
     };
 
     private readonly Meter _meter = new(MeterName);
@@ -72,6 +75,15 @@ public sealed class BridgeMetrics : IDisposable
     }
 
     public long CounterValue(string name, string labels) => _series.TryGetValue((name, labels), out var s) ? Interlocked.Read(ref s.Total) : 0;
+
+    /// <summary>Admitted Relay tasks and their fees (GWei), by task type and how the fee was chosen.</summary>
+    public void TaskFee(string taskType, string mode, System.Numerics.BigInteger feeWei, int relayTasks)
+    {
+        var labels = $"task_type=\"{taskType}\",mode=\"{mode}\"";
+        Count("crynux_bridge_task_fees_total", labels, relayTasks);
+        var gwei = feeWei / 1_000_000_000 * relayTasks;
+        Count("crynux_bridge_task_fee_gwei_total", labels, gwei > long.MaxValue ? long.MaxValue : (long)gwei);
+    }
 
     public void RelayRequest(string endpoint, string outcome) =>
         Count("crynux_bridge_relay_requests_total", $"endpoint=\"{endpoint}\",outcome=\"{outcome}\"");

@@ -5,7 +5,7 @@ internal static class FaultRoutes
 {
     public const string Any = "any";
 
-    public static readonly IReadOnlyList<string> Names = ["create", "get", "validate", "abort", "results", "checkpoint", "events", "batch", Any];
+    public static readonly IReadOnlyList<string> Names = ["create", "get", "validate", "abort", "results", "checkpoint", "events", "batch", "pricing", Any];
 
     public static bool IsKnown(string? route) => route is not null && Names.Contains(route, StringComparer.Ordinal);
 
@@ -18,6 +18,11 @@ internal static class FaultRoutes
         if (s.Length >= 2 && s[0] == "v1" && s[1].StartsWith("events", StringComparison.Ordinal))
         {
             return get ? "events" : null;
+        }
+        // The 2026 public pricing views: execution-time coefficients and the queue-priority snapshot.
+        if (get && s is ["v2", "models", "sd" or "llm", "execution-time"] or ["v2", "tasks", "queued", "priority"])
+        {
+            return "pricing";
         }
         if (s.Length < 3 || s[0] != "v1" || s[1] != "inference_tasks")
         {

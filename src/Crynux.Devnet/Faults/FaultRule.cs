@@ -9,7 +9,7 @@ public sealed record FaultRule
     private readonly int? _statusCode;
 
     /// <summary>
-    /// Which requests it matches: "create", "get", "validate", "abort", "results", "checkpoint", "events", "batch" or "any"
+    /// Which requests it matches: "create", "get", "validate", "abort", "results", "checkpoint", "events", "batch", "pricing" or "any"
     /// (see the devnet README for the routes behind each name).
     /// </summary>
     public string Route { get; init; } = FaultRoutes.Any;

@@ -171,9 +171,16 @@ internal static class AdminEndpoints
             }
             return Ok(Hub(control));
         });
-        admin.MapPost("/priority_snapshot", () =>
+        admin.MapPost("/priority_snapshot", async (HttpContext ctx) =>
         {
-            control.RefreshQueuedPrioritySnapshot();
+            var body = await BodyAsync(ctx) ?? [];
+            if (!body.ContainsKey("queued_task_count"))
+            {
+                control.RefreshQueuedPrioritySnapshot();
+                return Ok(new JsonObject());
+            }
+            control.SetQueuedPrioritySnapshot(Int(body, "queued_task_count"), Gwei(body, "highest_priority_gwei"), Gwei(body, "median_priority_gwei"),
+                Gwei(body, "lowest_priority_gwei"));
             return Ok(new JsonObject());
         });
         admin.MapPost("/nodes/{address}/slash", (string address) =>
@@ -300,6 +307,15 @@ internal static class AdminEndpoints
     private static bool Bool(JsonObject body, string key) => body[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
     private static IResult Ok(JsonNode body) => RelayResponses.Write(200, body);
+
+    /// <summary>A GWei priority: a decimal string (as the Relay writes them), or null.</summary>
+    private static BigInteger? Gwei(JsonObject body, string name) => body[name] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) && s.Length is > 0 and <= 40 && s.All(char.IsAsciiDigit) =>
+            BigInteger.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture),
+        _ => throw new ArgumentException($"{name} must be a decimal string of GWei or null"),
+    };
 
     private static IResult Bad(string message) => RelayResponses.Write(400, new JsonObject { ["message"] = message });
 }

@@ -78,6 +78,27 @@ internal sealed partial class RelayCore
         }
     }
 
+    /// <summary>
+    /// A test knob: the snapshot as if the queue held <paramref name="count"/> tasks with these priorities (GWei), until
+    /// the next refresh. Count 0 needs all three null; otherwise highest ≥ median ≥ lowest ≥ 0.
+    /// </summary>
+    public QueuedPrioritySnapshot SetPrioritySnapshot(int count, BigInteger? highestGwei, BigInteger? medianGwei, BigInteger? lowestGwei)
+    {
+        var valid = count == 0
+            ? highestGwei is null && medianGwei is null && lowestGwei is null
+            : count > 0 && highestGwei is { } h && medianGwei is { } m && lowestGwei is { } l && h >= m && m >= l && l >= 0;
+        if (!valid)
+        {
+            throw new ArgumentException("A priority snapshot needs queued_task_count 0 with null priorities, or a positive count with highest >= median >= lowest >= 0.");
+        }
+        var gwei = BigInteger.Pow(10, 9);
+        lock (_gate)
+        {
+            _prioritySnapshot = new QueuedPrioritySnapshot(Now, count, highestGwei * gwei, medianGwei * gwei, lowestGwei * gwei);
+            return _prioritySnapshot;
+        }
+    }
+
     /// <summary>Refreshes the snapshot when its interval has passed on the devnet's clock (for RunDueTimers).</summary>
     public void RefreshPrioritySnapshotIfDue()
     {

@@ -42,6 +42,10 @@ internal static class BadInputs
         "\"org/" + new string('m', 10 * 1024) + "\"",
     ];
 
+    /// <summary>A client's own fee cap: CNX as a number, or wei as a string of digits (docs/api.md "Fees").</summary>
+    private static readonly Field MaxFee = new("max_fee", "1000", Kind.Number, Min: 0, Max: 1_000_000_000,
+        WrongOfKind: ["\"abc\"", "\"-1\"", "\"1.5\"", "\"\"", "\"1e3\"", "\"" + new string('9', 50) + "\""], AlsoValid: ["\"1\""]);
+
     private static readonly Field[] Chat =
     [
         new("model", "\"Qwen/Qwen2.5-7B\"", Kind.Text, Required: true, WrongOfKind: [.. BadModelIds]),
@@ -56,6 +60,7 @@ internal static class BadInputs
         new("stop", "\"x\"", Kind.Text, WrongOfKind: ["\"\"", "[\"a\",\"b\",\"c\",\"d\",\"e\"]"], AlsoValid: ["[]"]),
         new("user", "\"u\"", Kind.Text),
         new("vram_limit", "24", Kind.Integer, Min: 0, Max: 1024),
+        MaxFee,
     ];
 
     private static readonly Field[] Responses =
@@ -68,6 +73,7 @@ internal static class BadInputs
         new("temperature", "1", Kind.Number, Min: 0, Max: 2),
         new("top_p", "0.5", Kind.Number, Min: 0, Max: 1),
         new("stream", "false", Kind.Bool),
+        MaxFee,
     ];
 
     private static readonly Field[] Completion =
@@ -77,6 +83,7 @@ internal static class BadInputs
         new("max_tokens", "16", Kind.Integer, Min: 1, Max: 1_000_000),
         new("temperature", "1", Kind.Number, Min: 0, Max: 2),
         new("stream", "false", Kind.Bool),
+        MaxFee,
     ];
 
     private static readonly Field[] Image =
@@ -89,6 +96,7 @@ internal static class BadInputs
         new("model", "\"crynux-ai/sdxl-turbo\"", Kind.Text, WrongOfKind: [.. BadModelIds]),
         new("negative_prompt", "\"blur\"", Kind.Text),
         new("seed", "7", Kind.Integer, Min: 0, Max: int.MaxValue),
+        MaxFee,
     ];
 
     private static readonly Field[] Raw =
@@ -104,6 +112,7 @@ internal static class BadInputs
         new("task_version", "\"3.1.0\"", Kind.Text, WrongOfKind: ["\"3.1\"", "\"a.b.c\"", "\"\""]),
         new("required_gpu", "\"\"", Kind.Text),
         new("client_id", $"\"{Address}\"", Kind.Text, WrongOfKind: ["\"0x2222222222222222222222222222222222222222\""]),
+        MaxFee,
     ];
 
     private static Field[] Signed(params Field[] extra) =>

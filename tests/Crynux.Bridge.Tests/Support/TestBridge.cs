@@ -59,6 +59,8 @@ public sealed class TestBridge : IAsyncDisposable
             Relay = new RelayOptions { EventsPollIntervalMs = 10, ReconcileIntervalSeconds = 60, TimeoutSeconds = 10 },
             Engine = new EngineOptions { InstanceId = "test-a", LeaseSeconds = 6, Workers = 8 },
             Log = new LogOptions { Level = Environment.GetEnvironmentVariable("CRYNUX_TEST_LOG") ?? "warning", Output = Environment.GetEnvironmentVariable("CRYNUX_TEST_LOGFILE") ?? "" },
+            // Fixed fees unless a test asks for auto (tests/…/Fees): most tests count exact default fees and payments.
+            Task = new TaskOptions { FeeMode = "fixed" },
         };
         configure?.Invoke(options);
         var devnetTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
