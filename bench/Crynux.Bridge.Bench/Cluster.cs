@@ -18,6 +18,8 @@ internal sealed record ClusterSpec
     public int? EventsPollMs { get; init; }
     public string DbDriver { get; init; } = "sqlite";
     public string? DbConnection { get; init; }
+    /// <summary>The devnet's Relay generation (2025 or 2026; --protocol).</summary>
+    public int Protocol { get; init; } = Plan.DefaultProtocol;
 }
 
 /// <summary>A devnet process and a bridge process on loopback, a funded wallet and an API key with chat and image roles.</summary>
@@ -68,8 +70,8 @@ internal sealed class Cluster : IDisposable
         var devnetPort = FreePort();
         var devnet = ChildProcess.Start("devnet", paths.DevnetDll,
         [
-            // The 2025 Relay, named: the figures in docs/benchmarks.md were measured on it (the devnet's default is now 2026).
-            "--protocol", "2025",
+            // Named: most figures in docs/benchmarks.md were measured on the 2025 Relay (the devnet's default is now 2026).
+            "--protocol", spec.Protocol.ToString(CultureInfo.InvariantCulture),
             "--port", devnetPort.ToString(CultureInfo.InvariantCulture), "--listen", "127.0.0.1",
             "--nodes", spec.Nodes.ToString(CultureInfo.InvariantCulture), "--matching-interval-ms", "0",
             "--min-delay-ms", spec.DelayMs.ToString(CultureInfo.InvariantCulture), "--max-delay-ms", spec.DelayMs.ToString(CultureInfo.InvariantCulture),

@@ -12,7 +12,14 @@ internal sealed record Plan
     public required int SequentialN { get; init; }
     public required int[] ConcurrentN { get; init; }
     public required int[] PollIntervalsMs { get; init; }
-    public required int RelayTasks { get; init; }
+    /// <summary>Concurrent chats of the Relay-cost scenario, one run each.</summary>
+    public required int[] RelayTasks { get; init; }
+
+    /// <summary>Relay generations the Relay-cost scenario runs on (--protocol 2025,2026); the other scenarios use the first.</summary>
+    public int[] Protocols { get; init; } = [DefaultProtocol, 2026];
+
+    /// <summary>The Relay generation of the scenarios that do not name one (their figures were measured on it).</summary>
+    public const int DefaultProtocol = 2025;
     public required int LongDelayMs { get; init; }
     public required int[] InFlight { get; init; }
     public required int PollWindowSeconds { get; init; }
@@ -37,7 +44,7 @@ internal sealed record Plan
         SequentialN = 10,
         ConcurrentN = [10],
         PollIntervalsMs = [200],
-        RelayTasks = 5,
+        RelayTasks = [1, 20],
         LongDelayMs = 2000,
         InFlight = [1, 50],
         PollWindowSeconds = 2,
@@ -59,7 +66,7 @@ internal sealed record Plan
         SequentialN = 100,
         ConcurrentN = [10, 100, 1000],
         PollIntervalsMs = [200, 20],
-        RelayTasks = 20,
+        RelayTasks = [1, 20, 100],
         LongDelayMs = 60_000,
         InFlight = [1, 100, 1000],
         PollWindowSeconds = 5,

@@ -8,6 +8,7 @@ using Crynux.Bridge.Bench;
 // Load generator and scenarios for the bridge (issue 7): the devnet and the bridge run as separate processes on loopback.
 //   dotnet run -c Release --project bench/Crynux.Bridge.Bench -- [--quick] [--only latency,relay,holding,keepalive,cpu,admission]
 //                                                                [--artifacts DIR] [--out FILE] [--keep] [--hold N] [--streams N,M]
+//                                                                [--protocol 2025,2026] [--relay-tasks 1,100]
 if (args.Contains("--help"))
 {
     Console.WriteLine("""
@@ -16,6 +17,8 @@ if (args.Contains("--help"))
           --only       run these scenarios only
           --artifacts  artifacts root holding bin/Crynux.Devnet/release and bin/Crynux.Bridge/release (default: the one this runs from)
           --out        write the markdown here (default without --quick: docs/benchmarks.md, bridge section)
+          --protocol P,Q  Relay generations of the relay-cost scenario (default 2025,2026)
+          --relay-tasks N,M  the relay-cost scenario's concurrent chats (default 1,20,100; quick 1,20)
           --streams N,M  the holding and keepalive scenarios' stream counts (default 100,1000; quick 100)
           --keep-alive S the keepalive scenario's api.keep_alive_seconds (default 1)
           --keep       keep the work directory (logs, databases) under /tmp
@@ -28,6 +31,14 @@ var plan = quick ? Plan.QuickPlan : Plan.FullPlan;
 if (Arg("--keep-alive") is { } keepAlive)
 {
     plan = plan with { KeepAliveSeconds = int.Parse(keepAlive, CultureInfo.InvariantCulture) };
+}
+if (Arg("--protocol") is { } protocols)
+{
+    plan = plan with { Protocols = [.. protocols.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] };
+}
+if (Arg("--relay-tasks") is { } relayTasks)
+{
+    plan = plan with { RelayTasks = [.. relayTasks.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] };
 }
 if (Arg("--streams") is { } streams)
 {

@@ -317,7 +317,8 @@ public sealed class TaskStore
         {
             await write.Connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE inference_tasks SET attempts = @attempts, last_error = @error, updated_at = @now, " +
-                "outcome_unknown = CASE WHEN @unknown = 1 THEN 1 ELSE outcome_unknown END WHERE id = @id",
+                // (A row the events already moved to Validated or an end has no unknown outcome left: see AdvanceAsync.)
+                $"outcome_unknown = CASE WHEN @unknown = 1 AND stage < {(int)TaskStage.Validated} THEN 1 ELSE outcome_unknown END WHERE id = @id",
                 new { id, attempts, error = Truncate(error), unknown = outcomeUnknown ? 1 : 0, now }, cancellationToken: ct));
         }
         return await GetInferenceTaskAsync(id, ct) ?? throw new InvalidOperationException($"inference task {id} vanished");

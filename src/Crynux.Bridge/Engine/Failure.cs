@@ -34,7 +34,8 @@ public static class Failure
         {
             return ModelCheckUnavailable + ": ";
         }
-        return error.RelayMessage.Contains("Insufficient relay account balance", StringComparison.Ordinal) ? InsufficientBalance + ": " : RelayRejected + ": ";
+        // (The single create says "Insufficient …", the batch create "insufficient …".)
+        return error.RelayMessage.Contains("Insufficient relay account balance", StringComparison.OrdinalIgnoreCase) ? InsufficientBalance + ": " : RelayRejected + ": ";
     }
 
     public static string Code(string? error) => error is null ? "" : error.Split(':', 2)[0];

@@ -27,7 +27,7 @@ public sealed class OpenTasks
         _clientTasks.GetOrAdd(clientTaskId, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(commitment, 0);
         if (_clientTaskByCommitment.TryAdd(commitment, clientTaskId))
         {
-            _activity[commitment] = new Activity(nowMs, nowMs, 0);
+            _activity[commitment] = new Activity(nowMs, nowMs, 0, 0);
         }
     }
 
@@ -57,11 +57,41 @@ public sealed class OpenTasks
     public long Touch(string commitment, long nowMs)
     {
         var previous = _activity.TryGetValue(commitment, out var a) ? a.ChangedAt : nowMs;
-        _activity[commitment] = new Activity(nowMs, nowMs, 0);
+        _activity[commitment] = new Activity(nowMs, nowMs, 0, 0);
         return previous;
     }
 
     public long LastChange(string commitment, long nowMs) => _activity.TryGetValue(commitment, out var a) ? a.ChangedAt : nowMs;
+
+    /// <summary>
+    /// The Relay expects this running task to end at <paramref name="dueMs"/>: the sweep leaves it alone until then, and
+    /// <see cref="TakeDue"/> answers true from then on (once).
+    /// </summary>
+    public void Expect(string commitment, long dueMs)
+    {
+        if (_activity.TryGetValue(commitment, out var a))
+        {
+            _activity[commitment] = a with { DueAt = dueMs };
+        }
+    }
+
+    /// <summary>Whether a task of this client task reached its expected end (then its estimate is used up).</summary>
+    public bool TakeDue(long clientTaskId, long nowMs)
+    {
+        var due = false;
+        if (_clientTasks.TryGetValue(clientTaskId, out var commitments))
+        {
+            foreach (var commitment in commitments.Keys)
+            {
+                if (_activity.TryGetValue(commitment, out var a) && a.DueAt > 0 && a.DueAt <= nowMs)
+                {
+                    _activity[commitment] = a with { DueAt = 0, CheckedAt = nowMs };
+                    due = true;
+                }
+            }
+        }
+        return due;
+    }
 
     public void RequestSync(long clientTaskId) => _syncRequested.TryAdd(clientTaskId, 0);
 
@@ -77,6 +107,10 @@ public sealed class OpenTasks
         foreach (var (commitment, activity) in _activity)
         {
             var wait = intervalMs << Math.Min(activity.Resyncs, 4);
+            if (activity.DueAt > nowMs)
+            {
+                continue; // asked about at the end the Relay estimates (TakeDue), not on the sweep's schedule
+            }
             if (nowMs - activity.CheckedAt >= wait && _clientTaskByCommitment.TryGetValue(commitment, out var owner))
             {
                 _activity[commitment] = activity with { CheckedAt = nowMs, Resyncs = activity.Resyncs + 1 };
@@ -86,5 +120,6 @@ public sealed class OpenTasks
         return [.. stale];
     }
 
-    private readonly record struct Activity(long ChangedAt, long CheckedAt, int Resyncs);
+    /// <param name="DueAt">When the Relay expects the task to end (its estimate; 0 = none).</param>
+    private readonly record struct Activity(long ChangedAt, long CheckedAt, int Resyncs, long DueAt);
 }

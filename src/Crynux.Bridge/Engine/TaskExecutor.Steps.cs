@@ -21,7 +21,7 @@ public sealed partial class TaskExecutor
             task.RequiredGpu, task.RequiredGpuVram, task.TaskVersion, task.TaskSize, task.TaskFee, task.Timeout);
         try
         {
-            var created = await _relay.CreateTaskAsync(request, ct);
+            var created = await _batches.CreateAsync(request, ct);
             _metrics.Stage("create", TimeSpan.FromMilliseconds(NowMs - task.CreatedAt));
             await _store.MarkCreatedAsync(task, created.Sequence, created.SamplingSeed, NowMs, ct, task.IsOriginal ? Vrf(created.SamplingSeed) : null);
             Replace(members, task, await ReloadAsync(task, ct));
@@ -31,8 +31,8 @@ public sealed partial class TaskExecutor
         }
         catch (RelayException e) when (e.Kind == RelayErrorKind.Rejected && e.RelayMessage == "Task already uploaded")
         {
-            // An earlier create reached the Relay and its answer was lost: learn the task (and whether it is ours).
-            Replace(members, task, await LearnAsync(task, ct));
+            // An earlier create reached the Relay and its answer was lost: learn the task (and whether it is ours: a GET).
+            Replace(members, task, await LearnAsync(task, ct, needCreator: true));
             return true;
         }
         catch (RelayException e) when (e.Kind is RelayErrorKind.Rejected or RelayErrorKind.NotFound
@@ -54,11 +54,17 @@ public sealed partial class TaskExecutor
     }
 
     /// <summary>
-    /// Asks the Relay about the task (GET) and records what it says: the create's answer if it was lost, the score, the
+    /// Asks the Relay about the task and records what it says: the create's answer if it was lost, the score, the
     /// status. A task the Relay does not have is created again if the bridge never saw it created, and ends otherwise.
+    /// A 2026 Relay is asked with a batch status (many tasks, one request); a GET when it has no batch routes, when the
+    /// creator must be seen, or when an LLM result's score is still missing (batch status does not carry it).
     /// </summary>
-    private async Task<InferenceTaskRow> LearnAsync(InferenceTaskRow task, CancellationToken ct)
+    private async Task<InferenceTaskRow> LearnAsync(InferenceTaskRow task, CancellationToken ct, bool needCreator = false)
     {
+        if (!needCreator && await LearnFromStatusAsync(task, ct) is { } learned)
+        {
+            return learned;
+        }
         RelayTask relayTask;
         try
         {
@@ -67,15 +73,7 @@ public sealed partial class TaskExecutor
         }
         catch (RelayException e) when (e.Kind == RelayErrorKind.NotFound)
         {
-            if (task.Stage < (int)TaskStage.Created)
-            {
-                // The lost create never reached the Relay: nothing was charged, create it again.
-                return await _store.ClearOutcomeUnknownAsync(task.Id, NowMs, ct);
-            }
-            // Created once, gone now (history retention, or a Relay reset): nothing will come of it.
-            _log.LogWarning("Task {Commitment} is no longer on the Relay", task.TaskIdCommitment);
-            await _store.AdvanceAsync(task.Id, InferenceStatus.EndAborted, new TaskUpdate(LastError: "relay_not_found: the task is no longer on the relay"), NowMs, ct);
-            return await ReloadAsync(task, ct);
+            return await NotOnRelayAsync(task, ct);
         }
         catch (RelayException e)
         {
@@ -88,8 +86,26 @@ public sealed partial class TaskExecutor
             return await ReloadAsync(task, ct);
         }
         var status = FromRelay((RelayTaskStatus)relayTask.Status);
-        var facts = new RelayFacts(relayTask.Sequence, relayTask.SamplingSeed, relayTask.Score, status,
-            new TaskUpdate(relayTask.SelectedNode, relayTask.AbortReason, relayTask.TaskError));
+        return await RecordLearnedAsync(task, new RelayFacts(relayTask.Sequence, relayTask.SamplingSeed, relayTask.Score, status,
+            new TaskUpdate(relayTask.SelectedNode, relayTask.AbortReason, relayTask.TaskError)), ct);
+    }
+
+    /// <summary>The Relay does not have the task (or, in a batch status, it is another creator's: the same answer).</summary>
+    private async Task<InferenceTaskRow> NotOnRelayAsync(InferenceTaskRow task, CancellationToken ct)
+    {
+        if (task.Stage < (int)TaskStage.Created)
+        {
+            // The lost create never reached the Relay: nothing was charged, create it again.
+            return await _store.ClearOutcomeUnknownAsync(task.Id, NowMs, ct);
+        }
+        // Created once, gone now (history retention, or a Relay reset): nothing will come of it.
+        _log.LogWarning("Task {Commitment} is no longer on the Relay", task.TaskIdCommitment);
+        await _store.AdvanceAsync(task.Id, InferenceStatus.EndAborted, new TaskUpdate(LastError: "relay_not_found: the task is no longer on the relay"), NowMs, ct);
+        return await ReloadAsync(task, ct);
+    }
+
+    private async Task<InferenceTaskRow> RecordLearnedAsync(InferenceTaskRow task, RelayFacts facts, CancellationToken ct)
+    {
         var fresh = await _store.LearnAsync(task.Id, facts, NowMs, ct);
         if (fresh.Stage != task.Stage)
         {
@@ -105,22 +121,12 @@ public sealed partial class TaskExecutor
         var vram = original.RequiredGpuVram;
         if (original.Type == TaskType.Llm)
         {
-            // LLM scores are compared exactly, so the other members must run on the same GPU model as the original's node.
-            if (original.SelectedNode.Length == 0)
+            // LLM scores are compared exactly, so the other members must run on the same GPU as the original's node.
+            if (await ExecutionGpuAsync(original, members, ct) is not { } execution)
             {
                 return false;
             }
-            try
-            {
-                var node = await _relay.GetNodeAsync(original.SelectedNode, ct);
-                gpu = node.GpuName;
-                vram = node.GpuVram;
-            }
-            catch (RelayException e)
-            {
-                await FailedAsync(original, members, e, outcomeUnknown: false, ct);
-                return false;
-            }
+            (gpu, vram) = execution;
         }
         var now = NowMs;
         var added = Enumerable.Range(0, 2).Select(_ =>
@@ -165,7 +171,7 @@ public sealed partial class TaskExecutor
         _metrics.Stage("validate", TimeSpan.FromMilliseconds(NowMs - _open.LastChange(task.TaskIdCommitment, NowMs)));
         try
         {
-            await _relay.ValidateAsync([task.TaskIdCommitment], task.TaskId, task.VrfProof, _publicKeyHex, ct);
+            await _batches.ValidateAsync(new ValidationUnit([task.TaskIdCommitment], task.TaskId, task.VrfProof, _publicKeyHex), ct);
         }
         catch (RelayException e) when (e.Kind != RelayErrorKind.Transient)
         {
@@ -194,7 +200,7 @@ public sealed partial class TaskExecutor
         _metrics.Stage("validate", TimeSpan.FromMilliseconds(NowMs - group.Max(m => _open.LastChange(m.TaskIdCommitment, NowMs))));
         try
         {
-            await _relay.ValidateAsync([.. group.Select(m => m.TaskIdCommitment)], original.TaskId, original.VrfProof, _publicKeyHex, ct);
+            await _batches.ValidateAsync(new ValidationUnit([.. group.Select(m => m.TaskIdCommitment)], original.TaskId, original.VrfProof, _publicKeyHex), ct);
             _scheduler.RelayActed();
             await MarkValidateSentAsync(group, members, null, ct);
             return true;
@@ -348,7 +354,11 @@ public sealed partial class TaskExecutor
         }
         finally
         {
-            File.Delete(temporary);
+            // (File.Delete throws when the folder is missing: a download refused before its first byte never made it.)
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 
@@ -357,18 +367,17 @@ public sealed partial class TaskExecutor
     {
         await _store.SetFlagsAsync(sibling.Id, cancelSent: true, now: NowMs, ct: ct);
         Replace(members, sibling, await ReloadAsync(sibling, ct));
-        try
+        var cancelled = await _batches.AbortAsync(sibling.TaskIdCommitment, ct);
+        var current = members.First(m => m.Id == sibling.Id);
+        if (cancelled is null)
         {
-            await _relay.AbortAsync(sibling.TaskIdCommitment, ct);
-            var current = members.First(m => m.Id == sibling.Id);
-            return await AdvanceAsync(current, members, InferenceStatus.EndAborted, new TaskUpdate(AbortReason: (int)AbortReason.Cancelled), ct);
-        }
-        catch (RelayException e)
-        {
-            // Already started, or the answer was lost, or the Relay is away: the sibling then runs its course, and its
-            // events (or the sweep) tell how it ended.
-            _log.LogDebug("Cancel of {Commitment} not done: {Error}", sibling.TaskIdCommitment, e.Message);
+            // A lost batch answer: cancelled or not is unknown, and the Relay is asked before anything else.
+            await FailedAsync(current, members, new RelayException(RelayErrorKind.Transient, 0, null, "the batch abort answer was lost"), outcomeUnknown: true, ct);
             return true;
         }
+        // Not cancelled (already started, or the Relay away): the sibling runs its course, and its events (or the sweep) tell how it ended.
+        return cancelled.Value
+            ? await AdvanceAsync(current, members, InferenceStatus.EndAborted, new TaskUpdate(AbortReason: (int)AbortReason.Cancelled), ct)
+            : true;
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class TaskExecutor
     private readonly OpenTasks _open;
     private readonly RelayQueueGate _gate;
     private readonly TaskPacer _pacer;
+    private readonly RelayBatches _batches;
     private readonly IEngineScheduler _scheduler;
     private readonly TimeProvider _time;
     private readonly BridgeMetrics _metrics;
@@ -52,6 +53,7 @@ public sealed partial class TaskExecutor
         _open = open;
         _gate = gate;
         _pacer = pacer;
+        _batches = new RelayBatches(relay, log);
         _scheduler = scheduler;
         _time = time;
         _metrics = metrics;
@@ -76,9 +78,10 @@ public sealed partial class TaskExecutor
         {
             _open.Add(member.TaskIdCommitment, clientTaskId, NowMs);
         }
-        if (_open.TakeSync(clientTaskId))
+        if (_open.TakeSync(clientTaskId) || _open.TakeDue(clientTaskId, NowMs))
         {
-            // Taken over, restarted, swept, or the Relay was reset: what the event stream would have told is unknown.
+            // Taken over, restarted, swept, the Relay was reset, or a task's estimated end came: what the event stream
+            // would have told is unknown.
             for (var i = 0; i < members.Count; i++)
             {
                 if (!members[i].IsFinished && members[i].Stage >= (int)TaskStage.Created)

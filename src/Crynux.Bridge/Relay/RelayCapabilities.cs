@@ -26,6 +26,39 @@ internal sealed class RelayCapabilities(TimeProvider time)
         }
     }
 
+    private bool? _batch;
+    private DateTimeOffset _batchUntil;
+
+    /// <summary>Whether the Relay serves the batch routes (2026); null when not known now.</summary>
+    public bool? Batch
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _batch is not null && time.GetUtcNow() < _batchUntil ? _batch : null;
+            }
+        }
+    }
+
+    public void RememberBatch(bool batch)
+    {
+        lock (_gate)
+        {
+            _batch = batch;
+            _batchUntil = time.GetUtcNow() + Lifetime;
+        }
+    }
+
+    /// <summary>Whether the Relay has the batch routes is not known any more: the next call probes again.</summary>
+    public void ForgetBatch()
+    {
+        lock (_gate)
+        {
+            _batch = null;
+        }
+    }
+
     public void Remember(bool wholeResults)
     {
         lock (_gate)

@@ -63,24 +63,7 @@ public sealed partial class RelayClient
     public async Task<RelayTask> CreateTaskAsync(CreateTaskRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var signed = new JsonObject
-        {
-            ["task_id_commitment"] = request.TaskIdCommitment,
-            ["task_args"] = request.TaskArgs,
-            ["task_type"] = request.TaskType,
-            ["nonce"] = request.Nonce,
-            ["task_model_ids"] = new JsonArray([.. request.TaskModelIds.Select(id => (JsonNode?)JsonValue.Create(id))]),
-            ["min_vram"] = request.MinVram,
-            ["required_gpu"] = request.RequiredGpu,
-            ["required_gpu_vram"] = request.RequiredGpuVram,
-            ["task_version"] = request.TaskVersion,
-            ["task_size"] = request.TaskSize,
-            ["task_fee"] = request.TaskFeeWei,
-        };
-        if (request.Timeout > 0)
-        {
-            signed["timeout"] = request.Timeout;
-        }
+        var signed = CreateSigned(request);
         return await SendAsync("create", TaskCallAttempts, () =>
         {
             var (timestamp, signature) = Sign(signed);
@@ -107,20 +90,46 @@ public sealed partial class RelayClient
         }, ReadData<RelayTask>, ct);
     }
 
+    /// <summary>The signed object of a create: the single route's form fields, and one item of a batch create.</summary>
+    private static JsonObject CreateSigned(CreateTaskRequest request)
+    {
+        var signed = new JsonObject
+        {
+            ["task_id_commitment"] = request.TaskIdCommitment,
+            ["task_args"] = request.TaskArgs,
+            ["task_type"] = request.TaskType,
+            ["nonce"] = request.Nonce,
+            ["task_model_ids"] = new JsonArray([.. request.TaskModelIds.Select(id => (JsonNode?)JsonValue.Create(id))]),
+            ["min_vram"] = request.MinVram,
+            ["required_gpu"] = request.RequiredGpu,
+            ["required_gpu_vram"] = request.RequiredGpuVram,
+            ["task_version"] = request.TaskVersion,
+            ["task_size"] = request.TaskSize,
+            ["task_fee"] = request.TaskFeeWei,
+        };
+        if (request.Timeout > 0)
+        {
+            signed["timeout"] = request.Timeout;
+        }
+        return signed;
+    }
+
     public Task<RelayTask> GetTaskAsync(string commitment, CancellationToken ct) =>
         SendAsync("get_task", TaskCallAttempts, () => SignedGet($"v1/inference_tasks/{commitment}", new JsonObject { ["task_id_commitment"] = commitment }), ReadData<RelayTask>, ct);
 
     public Task ValidateAsync(IReadOnlyList<string> commitments, string taskId, string vrfProof, string publicKey, CancellationToken ct)
     {
-        var signed = new JsonObject
-        {
-            ["task_id_commitments"] = new JsonArray([.. commitments.Select(c => (JsonNode?)JsonValue.Create(c))]),
-            ["task_id"] = taskId,
-            ["vrf_proof"] = vrfProof,
-            ["public_key"] = publicKey,
-        };
+        var signed = ValidateSigned(commitments, taskId, vrfProof, publicKey);
         return SendAsync("validate", TaskCallAttempts, () => SignedJsonPost("v1/inference_tasks/validate", signed), ReadNothing, ct);
     }
+
+    private static JsonObject ValidateSigned(IReadOnlyList<string> commitments, string taskId, string vrfProof, string publicKey) => new()
+    {
+        ["task_id_commitments"] = new JsonArray([.. commitments.Select(c => (JsonNode?)JsonValue.Create(c))]),
+        ["task_id"] = taskId,
+        ["vrf_proof"] = vrfProof,
+        ["public_key"] = publicKey,
+    };
 
     public Task AbortAsync(string commitment, CancellationToken ct)
     {

@@ -27,11 +27,12 @@ public sealed class RelayFaultTests
         var data = new TheoryData<string, string, string, int>();
         foreach (var driver in new[] { "sqlite", "mysql" })
         {
-            foreach (var route in new[] { "create", "validate", "results" })
+            foreach (var route in new[] { "create", "validate", "results", "batch" })
             {
                 foreach (var fault in new[] { "5xx", "reset", "garbage", "truncate" })
                 {
-                    data.Add(driver, route, fault, DevnetOptions.DefaultProtocol);
+                    // create and validate are the single routes (a 2025 Relay); a 2026 Relay takes them in batches.
+                    data.Add(driver, route, fault, route is "create" or "validate" ? 2025 : DevnetOptions.DefaultProtocol);
                     if (route == "results")
                     {
                         data.Add(driver, route, fault, 2025); // the per-index download (and its probe's fault) too
@@ -39,7 +40,8 @@ public sealed class RelayFaultTests
                 }
             }
             // A proxy's HTML error page on a 400 is not the Relay's "Task already uploaded": the outcome is still unknown.
-            data.Add(driver, "create", "html400", DevnetOptions.DefaultProtocol);
+            data.Add(driver, "create", "html400", 2025);
+            data.Add(driver, "batch", "html400", DevnetOptions.DefaultProtocol);
         }
         return data;
     }
@@ -106,7 +108,8 @@ public sealed class RelayFaultTests
     public async Task A_group_validate_whose_answer_was_lost_is_learned_and_the_group_settles_once(string fault)
     {
         using var recorder = new RelayCallRecorder();
-        await using var bridge = await TestBridge.StartAsync(unselectedSeeds: false, relayHandler: recorder);
+        // The single validate route (a 2025 Relay); the batch validate's lost answer is in Relay2026/BatchRouteTests.
+        await using var bridge = await TestBridge.StartAsync(devnet: o => o.Protocol = 2025, unselectedSeeds: false, relayHandler: recorder);
         bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
         bridge.Devnet.Control.AddFault(Rule("validate", fault) with { Count = 1 });
         var task = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1));

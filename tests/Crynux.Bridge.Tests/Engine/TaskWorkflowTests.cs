@@ -44,6 +44,7 @@ public sealed class TaskWorkflowTests
         await using var bridge = await TestBridge.StartAsync();
         // The result-route probe is one request per Relay every few minutes, not per task: made before counting.
         await bridge.Service<global::Crynux.Bridge.Relay.RelayClient>().HasWholeResultsAsync(TestContext.Current.CancellationToken);
+        await bridge.Service<global::Crynux.Bridge.Relay.RelayClient>().HasBatchAsync(TestContext.Current.CancellationToken);
         var before = TaskRequests(bridge);
         var routesBefore = bridge.Devnet.Control.Requests.ByRoute;
         await bridge.RunRawAsync(LlmTask("short"));
@@ -147,7 +148,8 @@ public sealed class TaskWorkflowTests
         var task = await bridge.RunRawAsync(LlmTask());
         Assert.Equal(ClientTaskStatus.Failed, task.Status);
         Assert.StartsWith("insufficient_balance", task.Error, StringComparison.Ordinal);
-        Assert.Equal(1, bridge.Devnet.Control.Requests.ByRoute.GetValueOrDefault("POST /v1/inference_tasks/{task_id_commitment}"));
+        var routes = bridge.Devnet.Control.Requests.ByRoute;
+        Assert.Equal(1, routes.GetValueOrDefault("POST /v1/inference_tasks/{task_id_commitment}") + routes.GetValueOrDefault("POST /v1/inference_tasks/batch"));
     }
 
     [Fact]

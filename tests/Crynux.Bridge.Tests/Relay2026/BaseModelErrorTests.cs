@@ -1,5 +1,6 @@
 using System.Net;
 using Crynux.Bridge.Api;
+using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Relay;
 using Crynux.Bridge.Tests.Api;
@@ -59,6 +60,32 @@ public sealed class BaseModelErrorTests
         Assert.Contains(hubDown ? "model_check_unavailable" : "model_not_found", body, StringComparison.Ordinal);
         Assert.Equal(hubDown, chat.Headers.RetryAfter is not null);
         Assert.Empty(bridge.Devnet.Control.GetTasks());
+        Assert.Equal(0, bridge.CountLedger("TaskPayment"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_base_model_error_gives_the_keys_use_back(bool hubDown)
+    {
+        await using var bridge = await TestBridge.StartAsync(devnet: o =>
+        {
+            o.Protocol = 2026;
+            o.Nodes.Clear();
+            o.Nodes.Add(new NodeOptions { Models = [] });
+            o.Hub.Models.Clear();
+            o.Hub.ForcedStatus = hubDown ? 503 : null;
+        });
+        var client = "0x" + new string('5', 40);
+        var key = await bridge.CreateKeyAsync(client, "chat", useLimit: 1, rateLimit: 0);
+        for (var i = 0; i < 2; i++)
+        {
+            // With its one use given back each time, the key's single use is there for the second request too.
+            using var chat = await bridge.PostAsync("v1/chat/completions", new { model = "Qwen/Qwen2.5-7B", messages = new[] { new { role = "user", content = "hi" } } }, key);
+            Assert.Equal(hubDown ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.NotFound, chat.StatusCode);
+        }
+        var row = await bridge.Service<ApiKeyStore>().FindByClientAsync(client, TestContext.Current.CancellationToken);
+        Assert.Equal(0, row!.UsedCount);
         Assert.Equal(0, bridge.CountLedger("TaskPayment"));
     }
 }

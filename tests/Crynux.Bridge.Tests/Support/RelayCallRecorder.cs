@@ -15,9 +15,20 @@ public sealed class RelayCallRecorder(TimeProvider? time = null) : DelegatingHan
     /// <summary>Every call, in order, with the time (on the given clock) it was sent.</summary>
     public IReadOnlyList<(string Method, string Path, DateTimeOffset At)> Calls => [.. _calls];
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private readonly ConcurrentQueue<(string Path, int Items)> _batches = new();
+
+    /// <summary>Every batch request (2026) with its number of items, in order.</summary>
+    public IReadOnlyList<(string Path, int Items)> Batches => [.. _batches];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.Contains("/inference_tasks/batch", StringComparison.Ordinal) && request.Content is not null)
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(await request.Content.ReadAsStringAsync(cancellationToken));
+            var list = body.RootElement.TryGetProperty("items", out var items) ? items : body.RootElement.GetProperty("task_id_commitments");
+            _batches.Enqueue((request.RequestUri.AbsolutePath, list.GetArrayLength()));
+        }
         var segments = request.RequestUri!.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var now = _time.GetUtcNow();
         _calls.Enqueue((request.Method.Method, request.RequestUri.AbsolutePath, now));
@@ -25,7 +36,7 @@ public sealed class RelayCallRecorder(TimeProvider? time = null) : DelegatingHan
         {
             _gets.Enqueue((segments[2], now));
         }
-        return base.SendAsync(request, cancellationToken);
+        return await base.SendAsync(request, cancellationToken);
     }
 
     public int GetCount => _gets.Count;
