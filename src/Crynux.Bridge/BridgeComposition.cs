@@ -1,10 +1,12 @@
 using Crynux.Bridge.Api;
+using Crynux.Bridge.Api.Admin;
 using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Engine.Services;
 using Crynux.Bridge.Engine.Workflow;
+using Crynux.Bridge.Llm;
 using Crynux.Bridge.Observability;
 using Crynux.Bridge.Relay;
 using Crynux.Crypto;
@@ -58,6 +60,10 @@ public static class BridgeComposition
         services.AddSingleton<ManagementSignatures>();
         services.AddSingleton<ApiKeyRuntime>();
         services.AddSingleton<LlmRuntime>();
+        services.AddSingleton<TraceReads>();
+        services.AddSingleton<ConsoleStats>();
+        services.AddSingleton<ConsoleSessions>();
+        services.AddSingleton<LlmRequestLog>();
         if (options.Redis.Connection.Length > 0)
         {
             // Connected on first use, not at start: a Redis outage at start-up does not keep the bridge down.
@@ -125,6 +131,8 @@ public static class BridgeComposition
         MintedKeyEndpoints.Map(app);
         InfoEndpoints.Map(app);
         OpsEndpoints.Map(app);
+        TaskTraceEndpoints.Map(app);
+        ConsoleEndpoints.Map(app);
         return app;
     }
 }

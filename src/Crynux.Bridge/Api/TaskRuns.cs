@@ -53,6 +53,7 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
                 }
                 return Replay(http, result.Task!, kind);
             default:
+                http.Items[Llm.LlmRequestLog.ClientTaskItem] = result.Task;
                 return result.Task!;
         }
     }

@@ -17,6 +17,7 @@ public sealed class BridgeOptions
     public EngineOptions Engine { get; set; } = new();
     public OpenRouterOptions OpenRouter { get; set; } = new();
     public OtelOptions Otel { get; set; } = new();
+    public AdminOptions Admin { get; set; } = new();
 }
 
 public sealed class DbOptions
@@ -40,6 +41,7 @@ public sealed class LogOptions
     public int MaxDays { get; set; } = 30;
     [ConfigurationKeyName("max_file_num")]
     public int MaxFileNum { get; set; } = 5;
+    public LogFeatureOptions Features { get; set; } = new();
 }
 
 public sealed class HttpOptions

@@ -126,6 +126,7 @@ public sealed class TaskStore
             member.GroupId = original.Id;
             await InsertInferenceAsync(connection, tx, member, ct);
         }
+        await TaskEventLog.RecordAsync(connection, tx, "id", original.Id, TaskEventNames.ValidationTasksCreated, null, null, now, ct);
         await tx.CommitAsync(ct);
         original.GroupId = original.Id;
         return true;
@@ -185,6 +186,7 @@ public sealed class TaskStore
             "WHERE id = @Id",
             new { task.Id, sequence, samplingSeed, now, proof = vrf?.Proof, number = vrf?.Number, need = vrf is { } v ? (v.NeedValidation ? 1 : 0) : (int?)null },
             cancellationToken: ct));
+        await TaskEventLog.RecordAsync(connection, null, "id", task.Id, TaskEventNames.RelayTaskCreated, InferenceStatus.Created, null, now, ct);
         task.Sequence = sequence;
         task.SamplingSeed = samplingSeed;
         task.OutcomeUnknown = 0;
@@ -250,7 +252,18 @@ public sealed class TaskStore
         return changed;
     }
 
-    private static Task<int> AdvanceAsync(DbConnection connection, DbTransaction? tx, string where, object key, InferenceStatus status, TaskUpdate update,
+    private static async Task<int> AdvanceAsync(DbConnection connection, DbTransaction? tx, string where, object key, InferenceStatus status, TaskUpdate update,
+        long now, CancellationToken ct)
+    {
+        var changed = await UpdateStatusAsync(connection, tx, where, key, status, update, now, ct);
+        if (changed > 0 && TaskEventLog.ForStatus(status) is { } name)
+        {
+            await TaskEventLog.RecordAsync(connection, tx, where[..where.IndexOf(' ', StringComparison.Ordinal)], key, name, status, update.LastError, now, ct);
+        }
+        return changed;
+    }
+
+    private static Task<int> UpdateStatusAsync(DbConnection connection, DbTransaction? tx, string where, object key, InferenceStatus status, TaskUpdate update,
         long now, CancellationToken ct)
     {
         var stage = (int)Stages.Of(status);
@@ -303,6 +316,7 @@ public sealed class TaskStore
                 $"status = CASE WHEN stage < {(int)TaskStage.Created} THEN {(int)InferenceStatus.Created} ELSE status END, " +
                 $"stage = CASE WHEN stage < {(int)TaskStage.Created} THEN {(int)TaskStage.Created} ELSE stage END, updated_at = @now WHERE id = @id",
                 new { id, facts.Sequence, facts.SamplingSeed, facts.Score, now }, tx, cancellationToken: ct));
+            await TaskEventLog.RecordAsync(connection, tx, "id", id, TaskEventNames.RelayTaskCreatedObserved, InferenceStatus.Created, null, now, ct);
             await AdvanceAsync(connection, tx, "id = @key", id, facts.Status, facts.Update, now, ct);
             await tx.CommitAsync(ct);
         }
@@ -436,6 +450,13 @@ public sealed class TaskStore
             $"SELECT task_id_commitment, client_task_id FROM inference_tasks WHERE client_task_id = @clientTaskId AND stage < {(int)TaskStage.Finished}",
             new { clientTaskId }, cancellationToken: ct));
         return rows.AsList();
+    }
+
+    /// <summary>Records an event of a Relay task that changes no column (a call sent, a download begun); see <see cref="TaskEventLog"/>.</summary>
+    public async Task RecordEventAsync(long id, string name, string? details, long now, CancellationToken ct)
+    {
+        await using var write = await _db.OpenWriteAsync(ct);
+        await TaskEventLog.RecordAsync(write.Connection, null, "id", id, name, null, details, now, ct);
     }
 
     public async Task<string?> GetStateAsync(string name, CancellationToken ct)

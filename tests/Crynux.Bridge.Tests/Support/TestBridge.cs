@@ -121,6 +121,7 @@ public sealed class TestBridge : IAsyncDisposable
             Task = Options.Task,
             Api = Options.Api,
             Redis = Options.Redis,
+            Admin = Options.Admin,
             Http = new HttpOptions { Host = "127.0.0.1", Port = FreePort() },
             Engine = new EngineOptions { InstanceId = instanceId, LeaseSeconds = Options.Engine.LeaseSeconds, Workers = Options.Engine.Workers },
         };
