@@ -121,9 +121,10 @@ public sealed class TraceReads(Database db)
         }
         if (f.Model is { } model)
         {
-            // Any part of a model id (task_model_ids is ';'-joined, e.g. "base:Qwen/Qwen2.5-7B"); LIKE's wildcards escaped.
-            clauses.Add("EXISTS (SELECT 1 FROM inference_tasks i WHERE i.client_task_id = c.id AND i.task_model_ids LIKE @model ESCAPE '!')");
-            p.Add("model", "%" + model.Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal)
+            // Any part of a model id (task_model_ids is ';'-joined, e.g. "base:Qwen/Qwen2.5-7B"), in any case (PostgreSQL's
+            // LIKE is case-sensitive); LIKE's wildcards escaped.
+            clauses.Add("EXISTS (SELECT 1 FROM inference_tasks i WHERE i.client_task_id = c.id AND LOWER(i.task_model_ids) LIKE @model ESCAPE '!')");
+            p.Add("model", "%" + model.ToLowerInvariant().Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal)
                 .Replace("_", "!_", StringComparison.Ordinal) + "%");
         }
         return (clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses), p);

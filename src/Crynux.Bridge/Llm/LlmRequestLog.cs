@@ -60,9 +60,10 @@ public sealed class LlmRequestLog : IDisposable
     public static string DirectoryOf(string output) =>
         output is "" or "stdout" or "stderr" ? "/app/data/logs" : Path.GetDirectoryName(Path.GetFullPath(output)) ?? ".";
 
+    /// <summary>The file keeps its name (rolled ones get _001, _002, …); files past max_file_num or max_days are deleted.</summary>
     private static Logger Open(LogOptions log, string name) => new LoggerConfiguration().MinimumLevel.Verbose()
         .WriteTo.File(Path.Combine(DirectoryOf(log.Output), name), outputTemplate: "{Message:l}{NewLine}{NewLine}", formatProvider: CultureInfo.InvariantCulture,
-            fileSizeLimitBytes: Math.Max(1, log.MaxFileSize) * 1024L * 1024L, rollOnFileSizeLimit: true, rollingInterval: RollingInterval.Day,
+            fileSizeLimitBytes: Math.Max(1, log.MaxFileSize) * 1024L * 1024L, rollOnFileSizeLimit: true, rollingInterval: RollingInterval.Infinite,
             retainedFileCountLimit: Math.Max(1, log.MaxFileNum), retainedFileTimeLimit: TimeSpan.FromDays(Math.Max(1, log.MaxDays)))
         .CreateLogger();
 

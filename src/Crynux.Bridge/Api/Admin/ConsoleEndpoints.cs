@@ -17,11 +17,12 @@ public static class ConsoleEndpoints
         ArgumentNullException.ThrowIfNull(app);
         var console = app.MapGroup("/v1/admin/console").WithTags("Admin");
         console.MapPost("/session", SessionAsync).AddEndpointFilter(NativeErrors.Filter)
+            .Accepts<Schemas.ConsoleSessionRequest>("application/json").Produces<Schemas.ConsoleSessionEnvelope>()
             .WithSummary("Console sign-in: a root-signed {\"action\":\"console_session\"} gives a session token");
         var guarded = console.MapGroup("").AddEndpointFilter(ConsoleAuth.Filter).AddEndpointFilter(NativeErrors.Filter);
-        guarded.MapGet("/overview", OverviewAsync).WithSummary("Outcomes, times to result, fees paid, Relay balance and open tasks over the last hour or day");
-        guarded.MapGet("/tasks", TasksAsync).WithSummary("Client tasks, newest first, filtered by key, client, status, model and time");
-        guarded.MapGet("/tasks/{task_id}/trace", TraceAsync).WithSummary("The trace of the request a task belongs to");
+        guarded.MapGet("/overview", OverviewAsync).Produces<Schemas.ConsoleOverviewEnvelope>().WithSummary("Outcomes, times to result, fees paid, Relay balance and open tasks over the last hour or day");
+        guarded.MapGet("/tasks", TasksAsync).Produces<Schemas.ConsoleTaskPageEnvelope>().WithSummary("Client tasks, newest first, filtered by key, client, status, model and time");
+        guarded.MapGet("/tasks/{task_id}/trace", TraceAsync).Produces<Schemas.TaskTraceEnvelope>().WithSummary("The trace of the request a task belongs to");
     }
 
     private static async Task<IResult> SessionAsync(HttpContext http, ApiKeyRuntime rt, ConsoleSessions sessions)

@@ -19,13 +19,13 @@ public static class TaskTraceEndpoints
         ArgumentNullException.ThrowIfNull(app);
         var admin = app.MapGroup("/v1/admin").WithTags("Admin").AddEndpointFilter(AdminAuth.QueryTokenFilter).AddEndpointFilter(NativeErrors.Filter);
         admin.MapGet("/tasks", (HttpContext http, TraceReads reads, BridgeOptions options) => ListAsync(http, reads, options, llm: false))
-            .WithSummary("Task traces, newest first (admin token in ?auth=)");
+            .Produces<Schemas.TaskTraceListEnvelope>().WithSummary("Task traces, newest first (admin token in ?auth=)");
         admin.MapGet("/tasks/{task_id}/trace", (string task_id, HttpContext http, TraceReads reads, BridgeOptions options) => TraceAsync(task_id, http, reads, options, llm: false))
-            .WithSummary("The trace of the request a task belongs to (admin token in ?auth=)");
+            .Produces<Schemas.TaskTraceEnvelope>().WithSummary("The trace of the request a task belongs to (admin token in ?auth=)");
         admin.MapGet("/llm/tasks", (HttpContext http, TraceReads reads, BridgeOptions options) => ListAsync(http, reads, options, llm: true))
-            .WithSummary("Traces of chat and completion requests, newest first (admin token in ?auth=)");
+            .Produces<Schemas.TaskTraceListEnvelope>().WithSummary("Traces of chat and completion requests, newest first (admin token in ?auth=)");
         admin.MapGet("/llm/tasks/{task_id}/trace", (string task_id, HttpContext http, TraceReads reads, BridgeOptions options) => TraceAsync(task_id, http, reads, options, llm: true))
-            .WithSummary("The trace of a chat or completion request (admin token in ?auth=)");
+            .Produces<Schemas.TaskTraceEnvelope>().WithSummary("The trace of a chat or completion request (admin token in ?auth=)");
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, TraceReads reads, BridgeOptions options, bool llm)
