@@ -38,6 +38,10 @@ async function api(path, { method = 'GET', body, query = {} } = {}) {
   }
   const json = await readBody(response);
   if (response.status === 401) {
+    if (credential?.kind === 'session' && path.startsWith('/v1/admin/keys')) {
+      // The key API takes the admin token (or its own signed requests), not a console session.
+      throw new Error('The key list needs the admin token: sign in with it to see and edit keys.');
+    }
     signOut('Signed out: the bridge did not accept the credential (HTTP 401).');
     throw new Error('unauthorized');
   }

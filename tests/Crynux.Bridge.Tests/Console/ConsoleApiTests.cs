@@ -96,4 +96,30 @@ public sealed class ConsoleApiTests
         var expired = new ConsoleSessions(bridge.Wallet, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-1))).Issue().Token;
         Assert.Equal(HttpStatusCode.Unauthorized, (await ConsoleTestSupport.GetAsync(bridge, "v1/admin/console/tasks", bearer: expired)).Status);
     }
+
+    [Fact]
+    public async Task The_admin_routes_are_in_the_openapi_document_with_their_shapes()
+    {
+        await using var bridge = await ConsoleTestSupport.StartAsync();
+        var text = await bridge.Http.GetStringAsync(new Uri(bridge.BaseUrl, "openapi.json"), TestContext.Current.CancellationToken);
+        var doc = System.Text.Json.JsonDocument.Parse(text).RootElement;
+        var paths = doc.GetProperty("paths");
+        foreach (var (route, schema) in new[]
+                 {
+                     ("/v1/admin/tasks", "TaskTraceListEnvelope"), ("/v1/admin/tasks/{task_id}/trace", "TaskTraceEnvelope"),
+                     ("/v1/admin/llm/tasks", "TaskTraceListEnvelope"), ("/v1/admin/llm/tasks/{task_id}/trace", "TaskTraceEnvelope"),
+                     ("/v1/admin/console/overview", "ConsoleOverviewEnvelope"), ("/v1/admin/console/tasks", "ConsoleTaskPageEnvelope"),
+                     ("/v1/admin/console/tasks/{task_id}/trace", "TaskTraceEnvelope"),
+                 })
+        {
+            Assert.True(paths.TryGetProperty(route, out var path), $"{route} is missing from /openapi.json");
+            Assert.Contains(schema, path.GetProperty("get").GetProperty("responses").GetProperty("200").GetRawText(), StringComparison.Ordinal);
+        }
+        Assert.True(paths.GetProperty("/v1/admin/console/session").GetProperty("post").TryGetProperty("requestBody", out _));
+        var trace = doc.GetProperty("components").GetProperty("schemas").GetProperty("TraceTask").GetProperty("properties");
+        foreach (var name in new[] { "local_id", "client_task_id", "task_id", "task_id_commitment", "role", "status", "status_code", "events" })
+        {
+            Assert.True(trace.TryGetProperty(name, out _), $"TraceTask lacks {name}");
+        }
+    }
 }
