@@ -17,6 +17,7 @@ public sealed class BridgeOptions
     public EngineOptions Engine { get; set; } = new();
     public OpenRouterOptions OpenRouter { get; set; } = new();
     public OtelOptions Otel { get; set; } = new();
+    public AdminOptions Admin { get; set; } = new();
 }
 
 public sealed class DbOptions
