@@ -46,6 +46,7 @@ public static class BridgeComposition
         services.AddSingleton(new ResultFiles(options.DataDir.InferenceTasks));
         services.AddSingleton<TaskStore>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<KeyUsageStore>();
         services.AddSingleton<RelayClock>();
         services.AddSingleton(sp => new RelayClient(
             new HttpClient(relayHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 }, disposeHandler: relayHandler is null)
@@ -129,6 +130,8 @@ public static class BridgeComposition
         RawTaskEndpoints.Map(app);
         ApiKeyEndpoints.Map(app);
         MintedKeyEndpoints.Map(app);
+        KeyAdminEndpoints.Map(app);
+        KeyControlEndpoints.Map(app);
         InfoEndpoints.Map(app);
         OpsEndpoints.Map(app);
         TaskTraceEndpoints.Map(app);

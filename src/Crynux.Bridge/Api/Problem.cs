@@ -29,6 +29,7 @@ public sealed record Problem(int Status, string? Param, string Message, string T
     {
         400 => "validation_error",
         401 => "unauthorized",
+        402 => "spend_limit_exceeded",
         403 => "forbidden",
         404 => "not_found",
         405 => "method_not_allowed",

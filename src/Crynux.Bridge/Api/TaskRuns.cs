@@ -4,7 +4,7 @@ using Crynux.Bridge.Engine;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>The shared path of every task-creating route: fee bounds, idempotency, rate limit, use-limit reservation, admission.</summary>
+/// <summary>The shared path of every task-creating route: fee bounds, model allow-list, idempotency, rate limit, use and spend reservation, admission.</summary>
 public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOptions options)
 {
     public TaskSubmitter Submitter { get; } = submitter;
@@ -22,6 +22,10 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
         if (FeePolicy.Check(spec, key, feeParam) is { } tooCostly)
         {
             throw new ProblemException(tooCostly);
+        }
+        if (ModelAllowList.Check(spec, key) is { } notAllowed)
+        {
+            throw new ProblemException(notAllowed);
         }
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         if (idempotencyKey.Length > 255)
@@ -46,6 +50,12 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
                     await auth.RefundRateAsync(http, key);
                 }
                 throw new ProblemException(auth.QuotaExceeded(key));
+            case Admission.SpendLimitExceeded:
+                if (!batchItem)
+                {
+                    await auth.RefundRateAsync(http, key);
+                }
+                throw new ProblemException(await auth.SpendLimitExceededAsync(key, TaskSubmitter.WorstCaseGwei(spec), http.RequestAborted));
             case Admission.Replayed:
                 if (!batchItem)
                 {

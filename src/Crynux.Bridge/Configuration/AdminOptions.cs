@@ -1,9 +1,9 @@
 namespace Crynux.Bridge.Configuration;
 
-/// <summary>The operator's admin access: task traces (<c>?auth=</c>) and the console.</summary>
+/// <summary>The operator's admin access: the key and spend routes, the task traces and the console.</summary>
 public sealed class AdminOptions
 {
-    /// <summary>The admin token; empty denies every admin call (traces and console; the console still accepts a root signature).</summary>
+    /// <summary>The token of the admin routes (?auth=, or Authorization: Bearer where the route takes it); empty denies every admin call.</summary>
     [ConfigurationKeyName("auth_token")]
     public string AuthToken { get; set; } = "";
 

@@ -164,6 +164,7 @@ async function loadKeys() {
 
 function compare(a, b, field) {
   const x = a[field], y = b[field];
+  if (field === 'key_id') return Number(x) - Number(y);
   if (field === 'spent_wei') return (BigInt(x || 0) > BigInt(y || 0)) - (BigInt(x || 0) < BigInt(y || 0));
   if (Array.isArray(x)) return String(x).localeCompare(String(y));
   if (typeof x === 'number' || typeof y === 'number') return (x ?? -1) - (y ?? -1);
@@ -189,7 +190,7 @@ function renderKeys() {
       cell(String(key.key_id), 'mono'), cell(key.client_id, 'mono'), cell((key.roles || []).join(', ')),
       barCell(key.use_limit ? key.used / key.use_limit : 0, `${key.used} / ${key.use_limit || '∞'}`),
       barCell(spendLimit ? spent / spendLimit : 0, `${spent.toFixed(2)} / ${spendLimit ? spendLimit : '∞'} CNX`),
-      cell(String(key.rate_limit || '∞')), cell(key.expires_at ? isoMinute(key.expires_at) : 'never'),
+      cell(String(key.rate_limit || '∞')), cell(key.expires_at ? key.expires_at.slice(0, 16).replace('T', ' ') : 'never'),
       cell(String(key.tasks ?? 0)), cell(String(key.failures ?? 0)), tdOf(edit));
     return row;
   }));
@@ -202,7 +203,7 @@ function openEditor(key) {
   $('edit-use-limit').value = key.use_limit ?? '';
   $('edit-rate-limit').value = key.rate_limit ?? '';
   $('edit-spend-limit').value = key.spend_limit_cnx ?? '';
-  $('edit-expires').value = key.expires_at ? isoMinute(key.expires_at).replace(' ', 'T') : '';
+  $('edit-expires').value = key.expires_at ? key.expires_at.slice(0, 16) : '';
   $('edit-models').value = (key.models || []).join(', ');
   showError($('edit-error'), '');
   $('key-editor').classList.remove('hidden');
@@ -217,11 +218,12 @@ async function saveKey(event) {
     roles: [...document.querySelectorAll('#key-editor input[name=role]:checked')].map(b => b.value),
     use_limit: integer($('edit-use-limit').value),
     rate_limit: integer($('edit-rate-limit').value),
-    spend_limit_cnx: $('edit-spend-limit').value.trim() || '0',
-    models: $('edit-models').value.split(',').map(s => s.trim()).filter(Boolean),
+    // Empty fields mean no limit: null spend limit, null model list (every model), null expiry (never).
+    spend_limit_cnx: $('edit-spend-limit').value.trim() || null,
+    expires_at: $('edit-expires').value ? $('edit-expires').value + ':00Z' : null,
   };
-  const expires = $('edit-expires').value;
-  if (expires) body.expires_at = Math.floor(Date.parse(expires + ':00Z') / 1000);
+  const models = $('edit-models').value.split(',').map(m => m.trim()).filter(Boolean);
+  body.models = models.length ? models : null;
   try {
     await api(`/v1/admin/keys/${encodeURIComponent(key.key_id)}`, { method: 'PATCH', body });
     $('key-editor').classList.add('hidden');
@@ -343,7 +345,6 @@ function integer(text) { const n = Number.parseInt(text, 10); return Number.isFi
 function seconds(s) { return s === null || s === undefined ? '—' : `${Number(s).toFixed(2)} s`; }
 function short(s) { return s && s.length > 18 ? `${s.slice(0, 10)}…${s.slice(-6)}` : (s || ''); }
 function isoSecond(unix) { return new Date(unix * 1000).toISOString().slice(0, 19).replace('T', ' '); }
-function isoMinute(unix) { return new Date(unix * 1000).toISOString().slice(0, 16).replace('T', ' '); }
 
 // ---- wiring --------------------------------------------------------------------------------------------------------
 

@@ -3,8 +3,8 @@ using Crynux.Bridge.Configuration;
 namespace Crynux.Bridge.Api.Admin;
 
 /// <summary>
-/// The console API's check: <c>Authorization: Bearer</c> with the admin token or a console session (root signature),
-/// or the admin token in <c>?auth=</c> as on the trace routes. Failure: 401 <c>{"message":"unauthorized"}</c>.
+/// The console API's check: the admin token as on the other admin routes (<c>?auth=</c> or <c>Authorization: Bearer</c>),
+/// or a console session (root signature) as the bearer. Failure: 401 <c>{"message":"unauthorized"}</c>.
 /// </summary>
 public static class ConsoleAuth
 {
@@ -14,8 +14,7 @@ public static class ConsoleAuth
         var options = http.RequestServices.GetRequiredService<BridgeOptions>();
         var header = http.Request.Headers.Authorization.ToString();
         var bearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-        return AdminAuth.IsAdminToken(options, bearer) || AdminAuth.IsAdminToken(options, http.Request.Query["auth"].ToString())
-            || http.RequestServices.GetRequiredService<ConsoleSessions>().IsValid(bearer);
+        return AdminAuth.IsAuthorized(http.Request, options.Admin) || http.RequestServices.GetRequiredService<ConsoleSessions>().IsValid(bearer);
     }
 
     public static async ValueTask<object?> Filter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

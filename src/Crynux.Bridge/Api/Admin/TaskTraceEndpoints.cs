@@ -17,7 +17,7 @@ public static class TaskTraceEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var admin = app.MapGroup("/v1/admin").WithTags("Admin").AddEndpointFilter(AdminAuth.QueryTokenFilter).AddEndpointFilter(NativeErrors.Filter);
+        var admin = app.MapGroup("/v1/admin").WithTags("Admin").AddEndpointFilter(TraceAuth.QueryTokenFilter).AddEndpointFilter(NativeErrors.Filter);
         admin.MapGet("/tasks", (HttpContext http, TraceReads reads, BridgeOptions options) => ListAsync(http, reads, options, llm: false))
             .Produces<Schemas.TaskTraceListEnvelope>().WithSummary("Task traces, newest first (admin token in ?auth=)");
         admin.MapGet("/tasks/{task_id}/trace", (string task_id, HttpContext http, TraceReads reads, BridgeOptions options) => TraceAsync(task_id, http, reads, options, llm: false))
