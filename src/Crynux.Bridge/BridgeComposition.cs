@@ -1,4 +1,5 @@
 using Crynux.Bridge.Api;
+using Crynux.Bridge.Api.Admin;
 using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
@@ -6,6 +7,7 @@ using Crynux.Bridge.Engine;
 using Crynux.Bridge.Engine.Services;
 using Crynux.Bridge.Engine.Workflow;
 using Crynux.Bridge.Models;
+using Crynux.Bridge.Llm;
 using Crynux.Bridge.Observability;
 using Crynux.Bridge.Pricing;
 using Crynux.Bridge.Relay;
@@ -46,6 +48,7 @@ public static class BridgeComposition
         services.AddSingleton(new ResultFiles(options.DataDir.InferenceTasks));
         services.AddSingleton<TaskStore>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<KeyUsageStore>();
         services.AddSingleton<RelayClock>();
         services.AddSingleton(sp => new RelayClient(
             new HttpClient(relayHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 256 }, disposeHandler: relayHandler is null)
@@ -67,6 +70,10 @@ public static class BridgeComposition
         services.AddSingleton<LlmRuntime>();
         services.AddSingleton<ResponsesRuntime>();
         services.AddHostedService<ResponseRecoveryService>();
+        services.AddSingleton<TraceReads>();
+        services.AddSingleton<ConsoleStats>();
+        services.AddSingleton<ConsoleSessions>();
+        services.AddSingleton<LlmRequestLog>();
         if (options.Redis.Connection.Length > 0)
         {
             // Connected on first use, not at start: a Redis outage at start-up does not keep the bridge down.
@@ -136,9 +143,13 @@ public static class BridgeComposition
         RawTaskEndpoints.Map(app);
         ApiKeyEndpoints.Map(app);
         MintedKeyEndpoints.Map(app);
+        KeyAdminEndpoints.Map(app);
+        KeyControlEndpoints.Map(app);
         InfoEndpoints.Map(app);
         ModelEndpoints.Map(app);
         OpsEndpoints.Map(app);
+        TaskTraceEndpoints.Map(app);
+        ConsoleEndpoints.Map(app);
         return app;
     }
 }

@@ -134,7 +134,7 @@ public static class BridgeProgram
         var time = services.GetRequiredService<TimeProvider>();
         var key = ApiKeys.NewKey();
         var now = time.GetUtcNow();
-        var row = await keys.CreateOrRotateAsync(EthAddress.ToChecksum(DevnetClientId), ApiKeys.Hash(key), ApiKeys.Prefix(key),
+        var row = await keys.CreateOrRotateAsync(EthAddress.ToChecksum(DevnetClientId), ApiKeys.Hash(key), ApiKeys.Preview(key),
             now.AddDays(365).ToUnixTimeSeconds(), 0, 600, now.ToUnixTimeMilliseconds(), CancellationToken.None);
         await keys.SetRolesAsync(row.Id, $"{Roles.Chat},{Roles.Image}", now.ToUnixTimeMilliseconds(), CancellationToken.None);
         return key;

@@ -44,7 +44,7 @@ public static class ApiKeyEndpoints
         var key = ApiKeys.NewKey();
         var now = rt.Time.GetUtcNow();
         var expires = now.AddDays(rt.Options.ApiKeyLifetimeDays).ToUnixTimeSeconds();
-        await rt.Keys.CreateOrRotateAsync(address, ApiKeys.Hash(key), ApiKeys.Prefix(key), expires, rt.Options.DefaultUseLimit, rt.Options.DefaultRateLimit,
+        await rt.Keys.CreateOrRotateAsync(address, ApiKeys.Hash(key), ApiKeys.Preview(key), expires, rt.Options.DefaultUseLimit, rt.Options.DefaultRateLimit,
             now.ToUnixTimeMilliseconds(), http.RequestAborted);
         return Results.Json(new { message = "success", data = new { api_key = key, expires_at = expires } });
     }
@@ -124,7 +124,7 @@ public static class ApiKeyEndpoints
     }
 
     /// <summary>The client id is an address; it is stored checksummed, whatever case the path used.</summary>
-    private static string ClientAddress(string clientId) =>
+    internal static string ClientAddress(string clientId) =>
         EthAddress.IsValid(clientId) || (clientId.Length == 42 && clientId.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && EthAddress.IsValid(clientId.ToLowerInvariant()))
             ? EthAddress.ToChecksum(clientId)
             : throw new ProblemException(Problem.BadRequest("client_id", "client_id must be an Ethereum address (0x followed by 40 hex digits)"));

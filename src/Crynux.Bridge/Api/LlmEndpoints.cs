@@ -20,10 +20,10 @@ public static class LlmEndpoints
         foreach (var prefix in new[] { "/v1/llm", "/v1", "/v1/openrouter" })
         {
             app.MapPost(prefix + "/chat/completions", (HttpContext http, LlmRuntime rt) => CompleteAsync(http, rt, chat: true, null))
-                .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Chat completion (OpenAI chat.completions.create)")
+                .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).AddEndpointFilter(LlmRequestLog.Filter).WithSummary("Chat completion (OpenAI chat.completions.create)")
                 .Accepts<Schemas.ChatCompletionRequest>("application/json").Produces<Schemas.ChatCompletion>().WithOpenAiErrors();
             app.MapPost(prefix + "/completions", (HttpContext http, LlmRuntime rt) => CompleteAsync(http, rt, chat: false, null))
-                .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).WithSummary("Text completion (OpenAI completions.create)")
+                .WithTags("LLM").AddEndpointFilter(NativeErrors.OpenAiFilter).AddEndpointFilter(LlmRequestLog.Filter).WithSummary("Text completion (OpenAI completions.create)")
                 .Accepts<Schemas.CompletionRequest>("application/json").Produces<Schemas.Completion>().WithOpenAiErrors();
         }
         // The docs' base URL …/v1/llm/24: the path's VRAM (GB) is the task's min_vram. No :int constraint, so that a bad

@@ -27,7 +27,7 @@ public static class MintedKeyEndpoints
         var clientId = Guid.NewGuid().ToString();
         var now = rt.Time.GetUtcNow();
         var expires = now.AddDays(rt.Options.ApiKeyLifetimeDays).ToUnixTimeSeconds();
-        await rt.Keys.CreateOrRotateAsync(clientId, ApiKeys.Hash(key), ApiKeys.Prefix(key), expires, rt.Options.DefaultUseLimit, rt.Options.DefaultRateLimit,
+        await rt.Keys.CreateOrRotateAsync(clientId, ApiKeys.Hash(key), ApiKeys.Preview(key), expires, rt.Options.DefaultUseLimit, rt.Options.DefaultRateLimit,
             now.ToUnixTimeMilliseconds(), http.RequestAborted);
         return Results.Json(new { message = "success", data = new { api_key = key, expires_at = expires, client_id = clientId } });
     }

@@ -29,7 +29,7 @@ public sealed record Problem(int Status, string? Param, string Message, string T
     {
         400 => "validation_error",
         401 => "unauthorized",
-        402 => "payment_required",
+        402 => Code == "spend_limit_exceeded" ? "spend_limit_exceeded" : "payment_required",
         403 => "forbidden",
         404 => "not_found",
         405 => "method_not_allowed",

@@ -7,7 +7,7 @@ using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 
-/// <summary>The shared path of every task-creating route: fee bounds, idempotency, rate limit, use-limit reservation, admission.</summary>
+/// <summary>The shared path of every task-creating route: fee bounds, model allow-list, idempotency, rate limit, use and spend reservation, admission.</summary>
 public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOptions options, FeeQuotes quotes, BridgeMetrics metrics)
 {
     /// <summary>The fee of the admitted Relay task (each one of a repeat_num group), in wei.</summary>
@@ -26,6 +26,11 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(spec);
+        // A model outside the key's allow-list is refused before the Relay is asked for a price.
+        if (ModelAllowList.Check(spec, key) is { } notAllowed)
+        {
+            throw new ProblemException(notAllowed);
+        }
         var terms = fee ?? FeeTerms.AsGiven;
         var quote = terms.OperatorDefault
             ? await quotes.QuoteAsync(spec, spec.FeeWei, FeePolicy.CeilingWei(spec.Type), http.RequestAborted)
@@ -64,6 +69,12 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
                     await auth.RefundRateAsync(http, key);
                 }
                 throw new ProblemException(auth.QuotaExceeded(key));
+            case Admission.SpendLimitExceeded:
+                if (!batchItem)
+                {
+                    await auth.RefundRateAsync(http, key);
+                }
+                throw new ProblemException(await auth.SpendLimitExceededAsync(key, TaskSubmitter.WorstCaseGwei(spec), http.RequestAborted));
             case Admission.Replayed:
                 if (!batchItem)
                 {
@@ -76,6 +87,7 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
                 {
                     http.Response.Headers[TaskFeeHeader] = spec.FeeWei.ToString(CultureInfo.InvariantCulture);
                 }
+                http.Items[Llm.LlmRequestLog.ClientTaskItem] = result.Task;
                 return result.Task!;
         }
     }

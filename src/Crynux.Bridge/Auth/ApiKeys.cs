@@ -22,5 +22,15 @@ public static class ApiKeys
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    public static string Prefix(string key) => key.Length >= 8 ? key[..8] : key;
+    /// <summary>What is stored to show a key: its first 4 and last 4 characters ("abcd...wxyz"; short keys "ab****yz", "****").</summary>
+    public static string Preview(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length switch
+        {
+            <= 4 => "****",
+            <= 10 => key[..2] + "****" + key[^2..],
+            _ => key[..4] + "..." + key[^4..],
+        };
+    }
 }

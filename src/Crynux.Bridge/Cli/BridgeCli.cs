@@ -28,6 +28,11 @@ public static class BridgeCli
           key limits <client_address> [--use-limit N] [--rate-limit N]
                                               0 means unlimited; rate limit is per minute
           key delete <client_address>         delete the client's API key
+          key expires <client_address> <RFC 3339 time | never>
+          key spend-limit <client_address> <CNX | none>
+          key models <client_address> <model,model,... | all>
+                                              the key's expiry, CNX spend limit and model allow-list
+          key list [--limit N] [--offset N]   every key with its roles, limits, usage and spend
           tasks list [--client ADDRESS] [--limit N]
                                               the newest client tasks (default 20)
           tasks show <id>                     one task and its Relay tasks (id or public id)

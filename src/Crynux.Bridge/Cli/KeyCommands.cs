@@ -9,8 +9,9 @@ using Crynux.Crypto;
 namespace Crynux.Bridge.Cli;
 
 /// <summary>
-/// <c>key create | role add | role remove | limits | delete</c>: the API-key routes of a running bridge, signed here with
-/// the root key (the configured wallet), the way the access-token page signs them in the browser.
+/// <c>key create | role add | role remove | limits | expires | spend-limit | models | list | delete</c>: the API-key routes
+/// of a running bridge, signed here with the root key (the configured wallet), the way the access-token page signs them in
+/// the browser.
 /// </summary>
 internal static class KeyCommands
 {
@@ -19,7 +20,7 @@ internal static class KeyCommands
     public static async Task<int> RunAsync(CliContext context, CancellationToken ct)
     {
         var args = context.Args;
-        var sub = args.Word(1, "key command: create, role, limits or delete");
+        var sub = args.Word(1, "key command: create, role, limits, expires, spend-limit, models, list or delete");
         switch (sub)
         {
             case "create":
@@ -104,8 +105,32 @@ internal static class KeyCommands
                     await context.Output.WriteLineAsync($"deleted the API key of {client}");
                     return 0;
                 }
+            case "expires" or "spend-limit" or "models":
+                {
+                    args.Allow("--bridge");
+                    var client = Address(args.Word(2, "client address"));
+                    var (path, field, value) = Control(sub, args.Word(3, sub switch
+                    {
+                        "expires" => "expiry (RFC 3339, e.g. 2027-01-01T00:00:00Z, or never)",
+                        "spend-limit" => "spend limit in CNX (or none)",
+                        _ => "models, comma-separated (or all)",
+                    }));
+                    args.NoMoreWords(4);
+                    var result = await Connect(context).SendAsync(HttpMethod.Post, client, path, new() { [field] = value }, ct);
+                    await DescribeAsync(context.Output, result, withClient: true);
+                    return 0;
+                }
+            case "list":
+                {
+                    args.Allow("--bridge", "--limit", "--offset");
+                    args.NoMoreWords(2);
+                    var limit = args.Integer("--limit", 1, 1000);
+                    var offset = args.Integer("--offset", 0, 1L << 40);
+                    await KeyList.PrintAsync(context.Output, await Connect(context).ListAsync(limit, offset, ct));
+                    return 0;
+                }
             default:
-                throw new UsageException($"unknown key command '{sub}' (create, role, limits or delete)");
+                throw new UsageException($"unknown key command '{sub}' (create, role, limits, expires, spend-limit, models, list or delete)");
         }
     }
 
@@ -138,6 +163,45 @@ internal static class KeyCommands
         return EthAddress.ToChecksum(lower);
     }
 
+    /// <summary>The route, field and JSON value of a key control given on the command line ("never", "none" and "all" are null).</summary>
+    private static (string Path, string Field, JsonNode? Value) Control(string command, string text)
+    {
+        switch (command)
+        {
+            case "expires":
+                if (text == "never")
+                {
+                    return ("/expires_at", "expires_at", null);
+                }
+                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+                {
+                    throw new UsageException($"expiry must be an RFC 3339 time such as 2027-01-01T00:00:00Z, or never, not '{text}'");
+                }
+                return ("/expires_at", "expires_at", time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            case "spend-limit":
+                if (text == "none")
+                {
+                    return ("/spend_limit", "spend_limit_cnx", null);
+                }
+                if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _))
+                {
+                    throw new UsageException($"spend limit must be an amount of CNX such as 25.5, or none, not '{text}'");
+                }
+                return ("/spend_limit", "spend_limit_cnx", text);
+            default:
+                if (text == "all")
+                {
+                    return ("/models", "models", null);
+                }
+                var models = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (models.Length == 0)
+                {
+                    throw new UsageException("models must name at least one model (comma-separated), or be all");
+                }
+                return ("/models", "models", new JsonArray(models.Select(m => (JsonNode?)m).ToArray()));
+        }
+    }
+
     private static string CheckRole(string role) =>
         Roles.All.Contains(role) ? role : throw new UsageException($"role must be one of {string.Join(", ", Roles.All)}, not '{role}'");
 
@@ -159,7 +223,16 @@ internal static class KeyCommands
         await output.WriteLineAsync($"rate_limit: {(rateLimit == 0 ? "unlimited" : rateLimit.ToString(CultureInfo.InvariantCulture) + " per minute")}");
         if (withClient)
         {
-            await output.WriteLineAsync($"expires_at: {Expiry(data.GetProperty("expires_at").GetInt64())}");
+            var expiresAt = data.GetProperty("expires_at").GetInt64();
+            await output.WriteLineAsync($"expires_at: {(Data.KeyExpiry.IsNever(expiresAt) ? "never" : Expiry(expiresAt))}");
+        }
+        if (data.TryGetProperty("spend_limit_cnx", out var spend))
+        {
+            await output.WriteLineAsync($"spend_limit: {(spend.ValueKind == JsonValueKind.Null ? "none" : spend.GetString() + " CNX")}");
+        }
+        if (data.TryGetProperty("models", out var models))
+        {
+            await output.WriteLineAsync($"models: {(models.ValueKind == JsonValueKind.Null ? "all" : string.Join(", ", models.EnumerateArray().Select(m => m.GetString())))}");
         }
     }
 
@@ -226,6 +299,64 @@ internal static class KeyCommands
                         ? $"\nThe key commands sign with the configured wallet ({root.Address}); it must be the bridge's own account."
                         : "";
                     throw new CliFailure($"{method} /{url}: HTTP {(int)response.StatusCode}: {message}{hint}");
+                }
+            }
+        }
+
+        /// <summary>GET /v1/api_keys, signed in the query over {"action":"list_api_keys"} plus the page values given.</summary>
+        public async Task<JsonElement> ListAsync(long? limit, long? offset, CancellationToken ct)
+        {
+            using var http = new HttpClient { BaseAddress = bridge, Timeout = TimeSpan.FromSeconds(60) };
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            for (var attempt = 0; ; attempt++)
+            {
+                var signed = new JsonObject { ["action"] = "list_api_keys" };
+                var query = new List<string>();
+                if (limit is { } l)
+                {
+                    signed["limit"] = l;
+                    query.Add($"limit={l.ToString(CultureInfo.InvariantCulture)}");
+                }
+                if (offset is { } o)
+                {
+                    signed["offset"] = o;
+                    query.Add($"offset={o.ToString(CultureInfo.InvariantCulture)}");
+                }
+                var timestamp = now + attempt;
+                query.Add($"timestamp={timestamp.ToString(CultureInfo.InvariantCulture)}");
+                query.Add($"signature={SignedRequest.Sign(root, signed, timestamp)}");
+                var url = "v1/api_keys?" + string.Join('&', query);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await http.GetAsync(url, ct);
+                }
+                catch (HttpRequestException e)
+                {
+                    throw new CliFailure($"could not reach the bridge at {bridge}: {e.Message} (is it running? set --bridge)");
+                }
+                using (response)
+                {
+                    var text = await response.Content.ReadAsStringAsync(ct);
+                    JsonElement json = default;
+                    try
+                    {
+                        json = JsonDocument.Parse(text).RootElement.Clone();
+                    }
+                    catch (JsonException)
+                    {
+                        // Not JSON: reported below with the status.
+                    }
+                    if (response.IsSuccessStatusCode && json.ValueKind == JsonValueKind.Object)
+                    {
+                        return json;
+                    }
+                    var message = Message(json) ?? (text.Length > 300 ? text[..300] : text);
+                    if (response.StatusCode == HttpStatusCode.Unauthorized && message.Contains("already used", StringComparison.Ordinal) && attempt < ReplayRetries)
+                    {
+                        continue;
+                    }
+                    throw new CliFailure($"GET /v1/api_keys: HTTP {(int)response.StatusCode}: {message}");
                 }
             }
         }

@@ -18,6 +18,7 @@ public sealed class BridgeOptions
     public OpenRouterOptions OpenRouter { get; set; } = new();
     public ModelsOptions Models { get; set; } = new();
     public OtelOptions Otel { get; set; } = new();
+    public AdminOptions Admin { get; set; } = new();
 }
 
 public sealed class DbOptions
@@ -41,6 +42,7 @@ public sealed class LogOptions
     public int MaxDays { get; set; } = 30;
     [ConfigurationKeyName("max_file_num")]
     public int MaxFileNum { get; set; } = 5;
+    public LogFeatureOptions Features { get; set; } = new();
 }
 
 public sealed class HttpOptions

@@ -149,6 +149,7 @@ public static class ConfigLoader
         Require(o.Otel.Protocol is "grpc" or "http/protobuf", "otel.protocol", "must be grpc or http/protobuf");
         Require(o.Engine.LeaseSeconds is >= 5 and <= 3600, "engine.lease_seconds", "must be between 5 and 3600");
         Require(o.Engine.Workers is >= 1 and <= 256, "engine.workers", "must be between 1 and 256");
+        Require(o.Admin.TaskTraceMaxTasks is >= 0 and <= 100_000, "admin.task_trace_max_tasks", "must be between 0 and 100000");
         Require(o.Engine.RelayQueueLimit is >= 1 and <= 1_000_000, "engine.relay_queue_limit", "must be between 1 and 1000000");
         Require(o.Blockchain.Account.Address.Length == 0 || Crypto.EthAddress.IsValid(o.Blockchain.Account.Address),
             "blockchain.account.address", "is not a valid address");

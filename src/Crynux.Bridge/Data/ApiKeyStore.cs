@@ -20,8 +20,16 @@ public sealed class ApiKeyRow
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
     public long? DeletedAt { get; set; }
+    /// <summary>Null: no spend limit.</summary>
+    public long? SpendLimitGwei { get; set; }
+    /// <summary>What the key's tasks hold against the spend limit (running: their worst case; ended: their charged fees).</summary>
+    public long SpendHeldGwei { get; set; }
+    /// <summary>Null: every model; else a JSON array of the base model ids the key may use.</summary>
+    public string? Models { get; set; }
 
     public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    public IReadOnlyList<string>? ModelList => Models is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<string>>(Models);
 }
 
 /// <summary>API keys: one row per client id; only the SHA-256 of a key is stored.</summary>
@@ -153,15 +161,64 @@ public sealed class ApiKeyStore
     }
 
     /// <summary>
-    /// Reserves <paramref name="count"/> uses inside the caller's transaction, all or none: one conditional UPDATE, so
-    /// concurrent requests never overshoot.
+    /// Reserves <paramref name="count"/> uses and <paramref name="spendGwei"/> of the spend limit inside the caller's
+    /// transaction, all or none: one conditional UPDATE, so concurrent requests never overshoot either limit.
     /// </summary>
-    public static async Task<bool> TryReserveUsesAsync(DbConnection connection, DbTransaction tx, long id, int count, long now, CancellationToken ct)
+    public static async Task<bool> TryReserveAsync(DbConnection connection, DbTransaction tx, long id, int count, long spendGwei, long now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE api_keys SET used_count = used_count + @count, last_used_at = @now WHERE id = @id AND deleted_at IS NULL " +
-            "AND (use_limit <= 0 OR used_count + @count <= use_limit)", new { id, count, now }, tx, cancellationToken: ct)) > 0;
+            "UPDATE api_keys SET used_count = used_count + @count, spend_held_gwei = spend_held_gwei + @spendGwei, last_used_at = @now " +
+            "WHERE id = @id AND deleted_at IS NULL AND (use_limit <= 0 OR used_count + @count <= use_limit) " +
+            "AND (spend_limit_gwei IS NULL OR spend_held_gwei + @spendGwei <= spend_limit_gwei)",
+            new { id, count, spendGwei, now }, tx, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>Changes what <paramref name="controls"/> sets, in one UPDATE; false when the key does not exist (or was deleted).</summary>
+    public async Task<bool> SetControlsAsync(long id, KeyControls controls, long now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(controls);
+        var sets = new List<string> { "updated_at = @now" };
+        var parameters = new DynamicParameters(new { id, now });
+        void Set(string column, object? value)
+        {
+            sets.Add($"{column} = @{column}");
+            parameters.Add(column, value);
+        }
+        if (controls.Roles is { } roles)
+        {
+            Set("roles", string.Join(',', roles));
+        }
+        if (controls.UseLimit is { } useLimit)
+        {
+            Set("use_limit", useLimit);
+        }
+        if (controls.RateLimit is { } rateLimit)
+        {
+            Set("rate_limit", rateLimit);
+        }
+        if (controls.ExpiresAt is { } expiresAt)
+        {
+            Set("expires_at", expiresAt);
+        }
+        if (controls.SpendLimitGwei is { } spendLimit)
+        {
+            Set("spend_limit_gwei", spendLimit.Value);
+        }
+        if (controls.Models is { } models)
+        {
+            Set("models", models.Value is null ? null : System.Text.Json.JsonSerializer.Serialize(models.Value));
+        }
+        await using var write = await _db.OpenWriteAsync(ct);
+        return Changed(await write.Connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE api_keys SET {string.Join(", ", sets)} WHERE id = @id AND deleted_at IS NULL", parameters, cancellationToken: ct)) > 0);
+    }
+
+    public async Task<ApiKeyRow?> FindByIdAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await _db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
+            "SELECT * FROM api_keys WHERE id = @id AND deleted_at IS NULL", new { id }, cancellationToken: ct));
     }
 
     /// <summary>Records a management signature; false when it was already used (a replay).</summary>

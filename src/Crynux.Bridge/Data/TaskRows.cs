@@ -76,6 +76,8 @@ public sealed class ClientTaskRow
     public string? LeaseOwner { get; set; }
     public long LeaseExpiresAt { get; set; }
     public string? Meta { get; set; }
+    /// <summary>What the task holds against its key's spend limit: its worst case while it runs, its charged fees once closed.</summary>
+    public long SpendHeldGwei { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
     public long? FinishedAt { get; set; }
@@ -123,6 +125,8 @@ public sealed class InferenceTaskRow
     public long UpdatedAt { get; set; }
     public long? RelayCreatedAt { get; set; }
     public long? DownloadedAt { get; set; }
+    /// <summary>0 not charged, 1 charged by the Relay, 2 refunded, 3 from before spend accounting.</summary>
+    public int FeeState { get; set; }
 
     public InferenceStatus State => (InferenceStatus)Status;
 

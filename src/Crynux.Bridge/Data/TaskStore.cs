@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Crynux.Bridge.Observability;
 using Dapper;
 
 namespace Crynux.Bridge.Data;
@@ -18,32 +19,46 @@ public sealed class TaskStore
         "@VrfNumber, @NeedValidation, @SelectedNode, @AbortReason, @TaskError, @ValidateSent, @CancelSent, @Attempts, @OutcomeUnknown, @Score, " +
         "@LastError, @CreatedBy, @CreatedAt, @UpdatedAt";
 
+    // A Relay task's fee comes back for every EndAborted but one whose node had finished (reason 8), and for EndGroupRefund.
+    private static readonly string Refundable =
+        $"(status = {(int)InferenceStatus.EndGroupRefund} OR (status = {(int)InferenceStatus.EndAborted} " +
+        $"AND abort_reason NOT IN ({(int)AbortReason.None}, {(int)AbortReason.CreatorValidationTimeout})))";
+
     private readonly Database _db;
+    private readonly BridgeMetrics? _metrics;
 
     static TaskStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public TaskStore(Database db) => _db = db;
+    public TaskStore(Database db, BridgeMetrics? metrics = null)
+    {
+        _db = db;
+        _metrics = metrics;
+    }
 
     public Database Database => _db;
 
     private const string ClientTaskColumns =
         "public_id, client_id, api_key_id, kind, status, error, idempotency_key, failed_count, result_task_id, quota_reserved, is_open, " +
-        "lease_owner, lease_expires_at, meta, created_at, updated_at";
+        "lease_owner, lease_expires_at, meta, spend_held_gwei, created_at, updated_at";
 
     /// <summary>
     /// Inserts client tasks with their Relay tasks, all in one transaction (one commit and a handful of statements for the
-    /// lot). An admission with a key id first reserves one use of that key; when the key has none left its rows are not
-    /// written and its entry in the answer is false. A database error (a duplicate Idempotency-Key) rolls back the whole
-    /// batch. Client task ids are set on the rows; Relay task ids are not read back (the engine finds them by commitment).
+    /// lot). An admission with a key id first reserves one use of that key and the task's worst-case cost against its spend
+    /// limit; when the key cannot cover them its rows are not written and its entry in the answer says which limit stopped
+    /// it. A database error (a duplicate Idempotency-Key) rolls back the whole batch. Client task ids are set on the rows;
+    /// Relay task ids are not read back (the engine finds them by commitment).
     /// </summary>
-    public async Task<bool[]> InsertAsync(IReadOnlyList<NewClientTask> admissions, CancellationToken ct)
+    public async Task<KeyReservation[]> InsertAsync(IReadOnlyList<NewClientTask> admissions, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(admissions);
         await using var write = await _db.OpenWriteAsync(ct);
         var connection = write.Connection;
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var admitted = await ReserveUsesAsync(connection, tx, admissions, ct);
+        var reservations = await ReserveAsync(connection, tx, admissions, ct);
+        var admitted = reservations.Select(r => r == KeyReservation.Reserved).ToArray();
         var tasks = admissions.Where((_, i) => admitted[i]).Select(a => a.Task).ToList();
+        var ledger = new SpendLedger();
+        tasks.ForEach(t => ledger.Admitted(t.ApiKeyId, t.CreatedAt));
         if (tasks.Count > 0)
         {
             foreach (var (sql, parameters) in MultiRowInsert<ClientTaskRow>.Statements(_db.Driver, "client_tasks", ClientTaskColumns, tasks))
@@ -72,33 +87,47 @@ public sealed class TaskStore
                 await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: ct));
             }
         }
+        await ledger.WriteAsync(connection, tx, _db.Driver, ct);
         await tx.CommitAsync(ct);
-        return admitted;
+        return reservations;
     }
 
-    /// <summary>One conditional UPDATE per API key in the batch; a key that cannot cover all its admissions goes one by one.</summary>
-    private static async Task<bool[]> ReserveUsesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<NewClientTask> admissions, CancellationToken ct)
+    /// <summary>
+    /// One conditional UPDATE per API key in the batch (keys in id order); a key that cannot cover all its admissions goes
+    /// one by one, and a refused one is told which limit refused it.
+    /// </summary>
+    private static async Task<KeyReservation[]> ReserveAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<NewClientTask> admissions, CancellationToken ct)
     {
-        var admitted = new bool[admissions.Count];
-        for (var i = 0; i < admissions.Count; i++)
-        {
-            admitted[i] = admissions[i].ReserveKeyId is null;
-        }
-        foreach (var group in Enumerable.Range(0, admissions.Count).Where(i => admissions[i].ReserveKeyId is not null).GroupBy(i => admissions[i].ReserveKeyId!.Value))
+        var result = new KeyReservation[admissions.Count];
+        var reserving = Enumerable.Range(0, admissions.Count).Where(i => admissions[i].ReserveKeyId is not null);
+        foreach (var group in reserving.GroupBy(i => admissions[i].ReserveKeyId!.Value).OrderBy(g => g.Key))
         {
             var indexes = group.ToList();
             var now = admissions[indexes[^1]].Task.CreatedAt;
-            if (await ApiKeyStore.TryReserveUsesAsync(connection, tx, group.Key, indexes.Count, now, ct))
+            var spend = indexes.Sum(i => admissions[i].Task.SpendHeldGwei);
+            if (await ApiKeyStore.TryReserveAsync(connection, tx, group.Key, indexes.Count, spend, now, ct))
             {
-                indexes.ForEach(i => admitted[i] = true);
                 continue;
             }
             foreach (var i in indexes)
             {
-                admitted[i] = await ApiKeyStore.TryReserveUsesAsync(connection, tx, group.Key, 1, admissions[i].Task.CreatedAt, ct);
+                var task = admissions[i].Task;
+                if (!await ApiKeyStore.TryReserveAsync(connection, tx, group.Key, 1, task.SpendHeldGwei, task.CreatedAt, ct))
+                {
+                    result[i] = await RefusedByAsync(connection, tx, group.Key, task.SpendHeldGwei, ct);
+                }
             }
         }
-        return admitted;
+        return result;
+    }
+
+    private static async Task<KeyReservation> RefusedByAsync(DbConnection connection, DbTransaction tx, long keyId, long spendGwei, CancellationToken ct)
+    {
+        var key = await connection.QuerySingleOrDefaultAsync<ApiKeyRow>(new CommandDefinition(
+            "SELECT * FROM api_keys WHERE id = @keyId", new { keyId }, tx, cancellationToken: ct));
+        return key is { SpendLimitGwei: { } limit, DeletedAt: null } && key.SpendHeldGwei + spendGwei > limit && (key.UseLimit <= 0 || key.UsedCount < key.UseLimit)
+            ? KeyReservation.SpendLimitReached
+            : KeyReservation.UseLimitReached;
     }
 
     private async Task InsertInferenceAsync(DbConnection connection, DbTransaction? tx, InferenceTaskRow member, CancellationToken ct) =>
@@ -126,6 +155,7 @@ public sealed class TaskStore
             member.GroupId = original.Id;
             await InsertInferenceAsync(connection, tx, member, ct);
         }
+        await TaskEventLog.RecordAsync(connection, tx, "id", original.Id, TaskEventNames.ValidationTasksCreated, null, null, now, ct);
         await tx.CommitAsync(ct);
         original.GroupId = original.Id;
         return true;
@@ -177,6 +207,7 @@ public sealed class TaskStore
         ArgumentNullException.ThrowIfNull(task);
         await using var write = await _db.OpenWriteAsync(ct);
         var connection = write.Connection;
+        await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE inference_tasks SET sequence = @sequence, sampling_seed = @samplingSeed, relay_created_at = @now, attempts = 0, last_error = NULL, outcome_unknown = 0, " +
             $"status = CASE WHEN stage < {(int)TaskStage.Created} THEN {(int)InferenceStatus.Created} ELSE status END, " +
@@ -184,7 +215,11 @@ public sealed class TaskStore
             "vrf_proof = COALESCE(@proof, vrf_proof), vrf_number = COALESCE(@number, vrf_number), need_validation = COALESCE(@need, need_validation) " +
             "WHERE id = @Id",
             new { task.Id, sequence, samplingSeed, now, proof = vrf?.Proof, number = vrf?.Number, need = vrf is { } v ? (v.NeedValidation ? 1 : 0) : (int?)null },
-            cancellationToken: ct));
+            tx, cancellationToken: ct));
+        await TaskEventLog.RecordAsync(connection, tx, "id", task.Id, TaskEventNames.RelayTaskCreated, InferenceStatus.Created, null, now, ct);
+        var ledger = new SpendLedger();
+        await SettleFeesAsync(connection, tx, "i.id = @key", task.Id, relayHasIt: true, ledger, ct);
+        await CommitAsync(connection, tx, ledger, ct);
         task.Sequence = sequence;
         task.SamplingSeed = samplingSeed;
         task.OutcomeUnknown = 0;
@@ -215,12 +250,20 @@ public sealed class TaskStore
         task.NeedValidation = needValidation ? 1 : 0;
     }
 
-    /// <summary>Moves a task forward (never back). Returns whether the row changed.</summary>
+    /// <summary>Moves a task forward (never back), giving its fee back when the new status is refunded. Returns whether the row changed.</summary>
     public async Task<bool> AdvanceAsync(long id, InferenceStatus status, TaskUpdate update, long now, CancellationToken ct)
     {
         await using var write = await _db.OpenWriteAsync(ct);
         var connection = write.Connection;
-        return await AdvanceAsync(connection, null, "id = @key", id, status, update, now, ct) > 0;
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var changed = await AdvanceAsync(connection, tx, "id = @key", id, status, update, now, ct) > 0;
+        var ledger = new SpendLedger();
+        if (changed)
+        {
+            await SettleFeesAsync(connection, tx, "i.id = @key", id, relayHasIt: false, ledger, ct);
+        }
+        await CommitAsync(connection, tx, ledger, ct);
+        return changed;
     }
 
     /// <summary>
@@ -239,18 +282,32 @@ public sealed class TaskStore
         await using var write = await _db.OpenWriteAsync(ct);
         var connection = write.Connection;
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var ledger = new SpendLedger();
         foreach (var (commitment, status, update) in changes)
         {
             if (await AdvanceAsync(connection, tx, "task_id_commitment = @key", commitment, status, update, now, ct) > 0)
             {
                 changed.Add(commitment);
+                // An event about the task means the Relay has it: its fee was charged, whether or not the create's answer came.
+                await SettleFeesAsync(connection, tx, "i.task_id_commitment = @key", commitment, relayHasIt: true, ledger, ct);
             }
         }
-        await tx.CommitAsync(ct);
+        await CommitAsync(connection, tx, ledger, ct);
         return changed;
     }
 
-    private static Task<int> AdvanceAsync(DbConnection connection, DbTransaction? tx, string where, object key, InferenceStatus status, TaskUpdate update,
+    private static async Task<int> AdvanceAsync(DbConnection connection, DbTransaction? tx, string where, object key, InferenceStatus status, TaskUpdate update,
+        long now, CancellationToken ct)
+    {
+        var changed = await UpdateStatusAsync(connection, tx, where, key, status, update, now, ct);
+        if (changed > 0 && TaskEventLog.ForStatus(status) is { } name)
+        {
+            await TaskEventLog.RecordAsync(connection, tx, where[..where.IndexOf(' ', StringComparison.Ordinal)], key, name, status, update.LastError, now, ct);
+        }
+        return changed;
+    }
+
+    private static Task<int> UpdateStatusAsync(DbConnection connection, DbTransaction? tx, string where, object key, InferenceStatus status, TaskUpdate update,
         long now, CancellationToken ct)
     {
         var stage = (int)Stages.Of(status);
@@ -303,8 +360,11 @@ public sealed class TaskStore
                 $"status = CASE WHEN stage < {(int)TaskStage.Created} THEN {(int)InferenceStatus.Created} ELSE status END, " +
                 $"stage = CASE WHEN stage < {(int)TaskStage.Created} THEN {(int)TaskStage.Created} ELSE stage END, updated_at = @now WHERE id = @id",
                 new { id, facts.Sequence, facts.SamplingSeed, facts.Score, now }, tx, cancellationToken: ct));
+            await TaskEventLog.RecordAsync(connection, tx, "id", id, TaskEventNames.RelayTaskCreatedObserved, InferenceStatus.Created, null, now, ct);
             await AdvanceAsync(connection, tx, "id = @key", id, facts.Status, facts.Update, now, ct);
-            await tx.CommitAsync(ct);
+            var ledger = new SpendLedger();
+            await SettleFeesAsync(connection, tx, "i.id = @key", id, relayHasIt: true, ledger, ct);
+            await CommitAsync(connection, tx, ledger, ct);
         }
         return await GetInferenceTaskAsync(id, ct) ?? throw new InvalidOperationException($"inference task {id} vanished");
     }
@@ -364,7 +424,10 @@ public sealed class TaskStore
             }, cancellationToken: ct));
     }
 
-    /// <summary>Ends a client task once: success with its result, or failure giving back its use-limit reservation.</summary>
+    /// <summary>
+    /// Ends a client task once: success with its result, or failure giving back its use-limit reservation; counts the
+    /// outcome for its key and day, and when it closes gives back what it held beyond its charged fees.
+    /// </summary>
     /// <param name="close">Also closes the client task (no Relay task of it is still open), saving a write.</param>
     public async Task<bool> FinishClientTaskAsync(ClientTaskRow task, string status, long? resultTaskId, string? error, int failedCount, long now,
         bool close, CancellationToken ct)
@@ -384,7 +447,16 @@ public sealed class TaskStore
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE api_keys SET used_count = used_count - 1 WHERE id = @keyId AND used_count > 0", new { keyId }, tx, cancellationToken: ct));
         }
-        await tx.CommitAsync(ct);
+        var ledger = new SpendLedger();
+        if (changed > 0)
+        {
+            ledger.Outcome(task.ApiKeyId, task.CreatedAt, status == ClientTaskStatus.Success);
+            if (close)
+            {
+                await ReleaseHeldAsync(connection, tx, task.Id, task.ApiKeyId, ledger, ct);
+            }
+        }
+        await CommitAsync(connection, tx, ledger, ct);
         return changed > 0;
     }
 
@@ -392,8 +464,79 @@ public sealed class TaskStore
     {
         await using var write = await _db.OpenWriteAsync(ct);
         var connection = write.Connection;
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE client_tasks SET is_open = 0, lease_owner = NULL, updated_at = @now WHERE id = @id", new { id, now }, cancellationToken: ct));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var closed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE client_tasks SET is_open = 0, lease_owner = NULL, updated_at = @now WHERE id = @id AND is_open = 1", new { id, now }, tx, cancellationToken: ct));
+        var ledger = new SpendLedger();
+        if (closed > 0)
+        {
+            var keyId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT api_key_id FROM client_tasks WHERE id = @id", new { id }, tx, cancellationToken: ct));
+            await ReleaseHeldAsync(connection, tx, id, keyId, ledger, ct);
+        }
+        await CommitAsync(connection, tx, ledger, ct);
+    }
+
+    /// <summary>
+    /// Charges (when the Relay is known to have the task) and refunds (when its status gives the fee back) the fees of the
+    /// Relay tasks <paramref name="where"/> selects, each once: the fee_state column changes 0 → 1 → 2 by conditional UPDATEs.
+    /// A refund also gives its amount back to the spend limit.
+    /// </summary>
+    private static async Task SettleFeesAsync(DbConnection connection, DbTransaction tx, string where, object key, bool relayHasIt, SpendLedger ledger,
+        CancellationToken ct)
+    {
+        var rows = await connection.QueryAsync<FeeRow>(new CommandDefinition(
+            "SELECT i.id AS Id, i.task_fee AS TaskFee, i.fee_state AS FeeState, c.id AS ClientTaskId, c.api_key_id AS ApiKeyId, c.created_at AS CreatedAt " +
+            $"FROM inference_tasks i JOIN client_tasks c ON c.id = i.client_task_id WHERE {where} AND i.fee_state < 2", new { key }, tx, cancellationToken: ct));
+        foreach (var row in rows)
+        {
+            var state = row.FeeState;
+            if (relayHasIt && state == 0 && await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE inference_tasks SET fee_state = 1 WHERE id = @Id AND fee_state = 0", new { row.Id }, tx, cancellationToken: ct)) > 0)
+            {
+                ledger.Charged(row.ApiKeyId, row.CreatedAt, row.TaskFee);
+                state = 1;
+            }
+            if (state == 1 && await connection.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE inference_tasks SET fee_state = 2 WHERE id = @Id AND fee_state = 1 AND {Refundable}", new { row.Id }, tx, cancellationToken: ct)) > 0)
+            {
+                ledger.Refunded(row.ApiKeyId, row.CreatedAt, row.TaskFee);
+                var gwei = SpendLedger.CeilingGwei(row.TaskFee);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE client_tasks SET spend_held_gwei = spend_held_gwei - @gwei WHERE id = @ClientTaskId", new { gwei, row.ClientTaskId }, tx, cancellationToken: ct));
+                ledger.Hold(row.ApiKeyId, -gwei);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A closed task (no Relay task of it still open) holds exactly its charged, unrefunded fees against the spend limit;
+    /// the rest of its admission-time worst case (validation members that were not needed, tasks never created) goes back.
+    /// </summary>
+    private static async Task ReleaseHeldAsync(DbConnection connection, DbTransaction tx, long clientTaskId, long? keyId, SpendLedger ledger, CancellationToken ct)
+    {
+        var fees = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT task_fee FROM inference_tasks WHERE client_task_id = @clientTaskId AND fee_state = 1", new { clientTaskId }, tx, cancellationToken: ct));
+        var kept = fees.Sum(SpendLedger.CeilingGwei);
+        var held = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT spend_held_gwei FROM client_tasks WHERE id = @clientTaskId", new { clientTaskId }, tx, cancellationToken: ct));
+        if (held != kept && keyId is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE client_tasks SET spend_held_gwei = @kept WHERE id = @clientTaskId", new { kept, clientTaskId }, tx, cancellationToken: ct));
+            ledger.Hold(keyId, kept - held);
+        }
+    }
+
+    /// <summary>Writes the transaction's accounting, commits, then publishes it to the metrics.</summary>
+    private async Task CommitAsync(DbConnection connection, DbTransaction tx, SpendLedger ledger, CancellationToken ct)
+    {
+        await ledger.WriteAsync(connection, tx, _db.Driver, ct);
+        await tx.CommitAsync(ct);
+        if (_metrics is not null)
+        {
+            KeyMetrics.Publish(_metrics, ledger.Events);
+        }
     }
 
     /// <summary>Extends every lease this instance holds; returns how many.</summary>
@@ -437,6 +580,13 @@ public sealed class TaskStore
             $"SELECT task_id_commitment, client_task_id FROM inference_tasks WHERE client_task_id = @clientTaskId AND stage < {(int)TaskStage.Finished}",
             new { clientTaskId }, cancellationToken: ct));
         return rows.AsList();
+    }
+
+    /// <summary>Records an event of a Relay task that changes no column (a call sent, a download begun); see <see cref="TaskEventLog"/>.</summary>
+    public async Task RecordEventAsync(long id, string name, string? details, long now, CancellationToken ct)
+    {
+        await using var write = await _db.OpenWriteAsync(ct);
+        await TaskEventLog.RecordAsync(write.Connection, null, "id", id, name, null, details, now, ct);
     }
 
     public async Task<string?> GetStateAsync(string name, CancellationToken ct)
@@ -490,7 +640,10 @@ public sealed class TaskStore
     internal static string Truncate(string text) => text.Length <= 3900 ? text : text[..3900];
 }
 
-/// <summary>A client task to admit with its Relay tasks; <paramref name="ReserveKeyId"/> is the API key to spend one use of.</summary>
+/// <summary>
+/// A client task to admit with its Relay tasks; <paramref name="ReserveKeyId"/> is the API key to spend one use of (and
+/// the task's <see cref="ClientTaskRow.SpendHeldGwei"/> of its spend limit).
+/// </summary>
 public sealed record NewClientTask(ClientTaskRow Task, IReadOnlyList<InferenceTaskRow> Members, long? ReserveKeyId);
 
 /// <summary>Optional fields that come with a status change.</summary>

@@ -27,8 +27,8 @@ public sealed class AdmissionWriter : BackgroundService
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(RunAsync, CancellationToken.None);
 
-    /// <summary>Writes the admission; false when the API key has no use left (nothing was written).</summary>
-    public Task<bool> WriteAsync(NewClientTask admission, CancellationToken ct)
+    /// <summary>Writes the admission, unless its API key cannot cover it (then nothing was written, and the answer says why).</summary>
+    public Task<KeyReservation> WriteAsync(NewClientTask admission, CancellationToken ct)
     {
         var pending = new Pending(admission, ct);
         if (!_queue.Writer.TryWrite(pending))
@@ -108,6 +108,6 @@ public sealed class AdmissionWriter : BackgroundService
     {
         public NewClientTask Admission { get; } = admission;
         public CancellationToken Cancellation { get; } = cancellation;
-        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<KeyReservation> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -19,6 +19,7 @@ public sealed partial class TaskExecutor
         }
         var request = new CreateTaskRequest(task.TaskIdCommitment, task.TaskArgs, task.TaskType, task.Nonce, task.ModelIds, task.MinVram,
             task.RequiredGpu, task.RequiredGpuVram, task.TaskVersion, task.TaskSize, task.TaskFee, task.Timeout);
+        await _store.RecordEventAsync(task.Id, TaskEventNames.RelayTaskCreateSubmitted, null, NowMs, ct);
         try
         {
             var created = await _batches.CreateAsync(request, ct);
@@ -42,6 +43,7 @@ public sealed partial class TaskExecutor
             // as certain a "not created" as a validation error, and the client is told to come back.)
             // The Relay's own validation error: the task was not created and no fee was taken.
             _log.LogWarning("Relay rejected task {Commitment}: {Error}", task.TaskIdCommitment, e.Message);
+            await _store.RecordEventAsync(task.Id, TaskEventNames.RelayTaskCreateRejected, e.RelayMessage, NowMs, ct);
             _gate.Left(task.TaskIdCommitment);
             return await AdvanceAsync(task, members, InferenceStatus.EndAborted, new TaskUpdate(LastError: Failure.Prefix(e) + e.RelayMessage), ct);
         }
@@ -169,6 +171,7 @@ public sealed partial class TaskExecutor
     private async Task<bool> ValidateSingleAsync(InferenceTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
     {
         _metrics.Stage("validate", TimeSpan.FromMilliseconds(NowMs - _open.LastChange(task.TaskIdCommitment, NowMs)));
+        await _store.RecordEventAsync(task.Id, TaskEventNames.ValidationSubmitted, null, NowMs, ct);
         try
         {
             await _batches.ValidateAsync(new ValidationUnit([task.TaskIdCommitment], task.TaskId, task.VrfProof, _publicKeyHex), ct);
@@ -198,6 +201,10 @@ public sealed partial class TaskExecutor
     {
         var original = group.FirstOrDefault(m => m.IsOriginal) ?? group[0];
         _metrics.Stage("validate", TimeSpan.FromMilliseconds(NowMs - group.Max(m => _open.LastChange(m.TaskIdCommitment, NowMs))));
+        foreach (var member in group)
+        {
+            await _store.RecordEventAsync(member.Id, TaskEventNames.ValidationSubmitted, null, NowMs, ct);
+        }
         try
         {
             await _batches.ValidateAsync(new ValidationUnit([.. group.Select(m => m.TaskIdCommitment)], original.TaskId, original.VrfProof, _publicKeyHex), ct);
@@ -240,6 +247,7 @@ public sealed partial class TaskExecutor
     private async Task<bool> DownloadAsync(InferenceTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
     {
         var seen = _open.LastChange(task.TaskIdCommitment, NowMs);
+        await _store.RecordEventAsync(task.Id, TaskEventNames.ResultDownloadStarted, null, NowMs, ct);
         try
         {
             if (task.Type == TaskType.StableDiffusionFinetune)

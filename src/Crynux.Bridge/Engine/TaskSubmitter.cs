@@ -22,6 +22,8 @@ public enum Admission
     /// <summary>The Idempotency-Key was seen before: the first request's task is returned and nothing is spent.</summary>
     Replayed,
     QuotaExceeded,
+    /// <summary>The task's worst-case cost would pass the key's spend limit; nothing was admitted.</summary>
+    SpendLimitExceeded,
 }
 
 public sealed record SubmitResult(Admission Admission, ClientTaskRow? Task);
@@ -78,11 +80,12 @@ public sealed class TaskSubmitter
             LeaseOwner = _instanceId,
             LeaseExpiresAt = now + _leaseMs,
             Meta = request.Meta,
+            SpendHeldGwei = request.ReserveUse && request.ApiKeyId is not null ? WorstCaseGwei(request.Spec) : 0,
             CreatedAt = now,
             UpdatedAt = now,
         };
         var members = Enumerable.Range(0, Math.Max(1, request.Spec.RepeatNum)).Select(_ => NewMember(request.Spec, now)).ToList();
-        bool admitted;
+        KeyReservation admitted;
         try
         {
             admitted = await _writer.WriteAsync(new NewClientTask(task, members, task.QuotaReserved == 1 ? request.ApiKeyId : null), ct);
@@ -97,9 +100,9 @@ public sealed class TaskSubmitter
             }
             return new SubmitResult(Admission.Replayed, winner);
         }
-        if (!admitted)
+        if (admitted != KeyReservation.Reserved)
         {
-            return new SubmitResult(Admission.QuotaExceeded, null);
+            return new SubmitResult(admitted == KeyReservation.SpendLimitReached ? Admission.SpendLimitExceeded : Admission.QuotaExceeded, null);
         }
         // Taken by this instance at once (already leased to it): the events loop picks its commitments out of the stream.
         foreach (var member in members)
@@ -110,6 +113,19 @@ public sealed class TaskSubmitter
         _scheduler.Drive(task.Id);
         _scheduler.RelayActed();
         return new SubmitResult(Admission.Admitted, task);
+    }
+
+    /// <summary>
+    /// The most a task can cost, in whole GWei rounded up: each of its Relay tasks may be drawn for validation, which adds
+    /// two more tasks at the same fee. Held against the key's spend limit until the task closes.
+    /// </summary>
+    public static long WorstCaseGwei(TaskSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var gwei = BigInteger.Pow(10, 9);
+        var perTask = (BigInteger.Max(spec.FeeWei, BigInteger.Zero) + gwei - 1) / gwei;
+        var total = perTask * 3 * Math.Max(1, spec.RepeatNum);
+        return total > long.MaxValue / 4 ? long.MaxValue / 4 : (long)total;
     }
 
     private InferenceTaskRow NewMember(TaskSpec spec, long now)

@@ -123,6 +123,7 @@ public sealed class TestBridge : IAsyncDisposable
             Task = Options.Task,
             Api = Options.Api,
             Redis = Options.Redis,
+            Admin = Options.Admin,
             Http = new HttpOptions { Host = "127.0.0.1", Port = FreePort() },
             Engine = new EngineOptions { InstanceId = instanceId, LeaseSeconds = Options.Engine.LeaseSeconds, Workers = Options.Engine.Workers },
         };
@@ -172,7 +173,7 @@ public sealed class TestBridge : IAsyncDisposable
         var keys = Service<ApiKeyStore>();
         var key = ApiKeys.NewKey();
         var now = DateTimeOffset.UtcNow;
-        var row = await keys.CreateOrRotateAsync(EthAddress.ToChecksum(clientId), ApiKeys.Hash(key), ApiKeys.Prefix(key), now.AddDays(30).ToUnixTimeSeconds(),
+        var row = await keys.CreateOrRotateAsync(EthAddress.ToChecksum(clientId), ApiKeys.Hash(key), ApiKeys.Preview(key), now.AddDays(30).ToUnixTimeSeconds(),
             useLimit, rateLimit, now.ToUnixTimeMilliseconds(), CancellationToken.None);
         await keys.SetRolesAsync(row.Id, roles, now.ToUnixTimeMilliseconds(), CancellationToken.None);
         await keys.SetUseLimitAsync(row.ClientId, useLimit, now.ToUnixTimeMilliseconds(), CancellationToken.None);

@@ -61,7 +61,7 @@ public sealed class SigningVectorTests : IAsyncLifetime
         // The sample key of the vectors, as if minted earlier.
         var keys = _app.Services.GetRequiredService<ApiKeyStore>();
         var now = DateTimeOffset.FromUnixTimeSeconds(Timestamp);
-        await keys.CreateOrRotateAsync(Guid.NewGuid().ToString(), ApiKeys.Hash(SampleKey), ApiKeys.Prefix(SampleKey), now.AddDays(365).ToUnixTimeSeconds(), 20, 1,
+        await keys.CreateOrRotateAsync(Guid.NewGuid().ToString(), ApiKeys.Hash(SampleKey), ApiKeys.Preview(SampleKey), now.AddDays(365).ToUnixTimeSeconds(), 20, 1,
             now.ToUnixTimeMilliseconds(), Ct);
 
         using var role = await SendAsync(HttpMethod.Post, $"v1/api_key/{SampleKey}/role", new

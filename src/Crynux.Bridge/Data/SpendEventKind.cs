@@ -1,0 +1,9 @@
+namespace Crynux.Bridge.Data;
+
+public enum SpendEventKind
+{
+    Success,
+    Failure,
+    Charged,
+    Refunded,
+}
