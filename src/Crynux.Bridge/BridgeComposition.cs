@@ -43,6 +43,7 @@ public static class BridgeComposition
         services.AddSingleton(new EngineIdentity(instanceId));
         services.AddSingleton(new ResultFiles(options.DataDir.InferenceTasks));
         services.AddSingleton<TaskStore>();
+        services.AddSingleton<FineTuneStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<RelayClock>();
         services.AddSingleton(sp => new RelayClient(
@@ -119,6 +120,7 @@ public static class BridgeComposition
         OpenRouterEndpoints.Map(app, app.Services.GetRequiredService<BridgeOptions>());
         ResponsesEndpoints.Map(app);
         ImageEndpoints.Map(app);
+        FineTuneEndpoints.Map(app);
         InferenceTaskEndpoints.Map(app);
         RawTaskEndpoints.Map(app);
         ApiKeyEndpoints.Map(app);

@@ -114,6 +114,12 @@ public sealed class TaskOptions
     /// <summary>The largest repeat_num a key without the admin role may ask for (admin keys: up to 10).</summary>
     [ConfigurationKeyName("max_repeat_num")]
     public int MaxRepeatNum { get; set; } = 1;
+    /// <summary>Minutes a fine-tune round may run on its node (the Relay's timeout) when the request gives none.</summary>
+    [ConfigurationKeyName("sd_finetune_timeout")]
+    public int SdFinetuneTimeout { get; set; } = 120;
+    /// <summary>The largest checkpoint ZIP a fine-tune request may upload; larger ones get 413.</summary>
+    [ConfigurationKeyName("sd_finetune_max_checkpoint_bytes")]
+    public long SdFinetuneMaxCheckpointBytes { get; set; } = 1L << 30;
 }
 
 /// <summary>
