@@ -47,6 +47,7 @@ public static class BridgeComposition
         services.AddSingleton(new EngineIdentity(instanceId));
         services.AddSingleton(new ResultFiles(options.DataDir.InferenceTasks));
         services.AddSingleton<TaskStore>();
+        services.AddSingleton<FineTuneStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<KeyUsageStore>();
         services.AddSingleton<RelayClock>();
@@ -139,6 +140,7 @@ public static class BridgeComposition
         OpenRouterEndpoints.Map(app, app.Services.GetRequiredService<BridgeOptions>());
         ResponsesEndpoints.Map(app);
         ImageEndpoints.Map(app);
+        FineTuneEndpoints.Map(app);
         InferenceTaskEndpoints.Map(app);
         RawTaskEndpoints.Map(app);
         ApiKeyEndpoints.Map(app);

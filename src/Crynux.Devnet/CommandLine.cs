@@ -27,6 +27,7 @@ internal static class CommandLine
           --min-delay-ms N          node execution time, lower bound (default 0)
           --max-delay-ms N          node execution time, upper bound (default 0)
           --error-rate P            probability a node reports task_error (default 0)
+          --finetune-rounds N       SD fine-tune: the round whose checkpoint says FINISH (default 1)
           --matching-interval-ms N  matching period; 0 = match at once (default 2000)
           --timeout-check-ms N      deadline processor period (default 2000)
           --queue-timeout-s N       queued deadline (default 21600)
@@ -83,6 +84,7 @@ internal static class CommandLine
                 case "--min-delay-ms": behaviour = behaviour with { MinExecutionDelay = Ms(Value(), flag) }; break;
                 case "--max-delay-ms": behaviour = behaviour with { MaxExecutionDelay = Ms(Value(), flag) }; break;
                 case "--error-rate": behaviour = behaviour with { ErrorRate = Double(Value(), flag) }; break;
+                case "--finetune-rounds": behaviour = behaviour with { FinetuneRounds = Int(Value(), flag) }; break;
                 case "--matching-interval-ms": options.MatchingInterval = Ms(Value(), flag); break;
                 case "--timeout-check-ms": options.TimeoutCheckInterval = Ms(Value(), flag); break;
                 case "--queue-timeout-s": options.QueueTimeout = TimeSpan.FromSeconds(Int(Value(), flag)); break;

@@ -105,6 +105,12 @@ public sealed class DevnetControl
 
     public TaskSnapshot? GetTask(string commitment) => _relay.Snapshot(commitment);
 
+    /// <summary>An SD fine-tune task's input checkpoint as the creator uploaded it (null: none, or no such task).</summary>
+    public byte[]? GetInputCheckpoint(string commitment) => _relay.Snapshot(commitment) is null ? null : _relay.InputCheckpoint(commitment);
+
+    /// <summary>An SD fine-tune task's checkpoint as its node uploaded it (null: none yet, or no such task).</summary>
+    public byte[]? GetResultCheckpoint(string commitment) => _relay.Snapshot(commitment) is null ? null : _relay.Results(commitment).Checkpoint;
+
     public IReadOnlyList<TaskSnapshot> GetTasks() => _relay.AllTasks();
 
     public NodeSnapshot? GetNode(string address) => _relay.Node(address);

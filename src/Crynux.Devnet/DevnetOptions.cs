@@ -207,6 +207,12 @@ public sealed record NodeBehaviour
     /// <summary>Produce results that differ from honest nodes' (for EndInvalidated / IncorrectResult in groups).</summary>
     public bool WrongResults { get; init; }
 
+    /// <summary>
+    /// SD fine-tune: the round whose checkpoint carries a <c>FINISH</c> entry. A task without an input checkpoint is
+    /// round 1; a task continuing a node's checkpoint is that checkpoint's round + 1. 1 = every task finishes.
+    /// </summary>
+    public int FinetuneRounds { get; init; } = 1;
+
     public void Validate()
     {
         if (ErrorRate is < 0 or > 1)
@@ -216,6 +222,10 @@ public sealed record NodeBehaviour
         if (MinExecutionDelay < TimeSpan.Zero || MaxExecutionDelay < MinExecutionDelay)
         {
             throw new ArgumentException("Execution delays need 0 <= min <= max.");
+        }
+        if (FinetuneRounds < 1)
+        {
+            throw new ArgumentException("FinetuneRounds must be at least 1.");
         }
     }
 }

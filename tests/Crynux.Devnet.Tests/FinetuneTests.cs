@@ -23,7 +23,7 @@ public class FinetuneTests
         }.ToJsonString(),
     };
 
-    internal static async Task<SigningClient.Reply> CreateMultipartAsync(TestDevnet devnet, TaskSpec spec, ulong timeout, byte[] checkpoint)
+    internal static async Task<SigningClient.Reply> CreateMultipartAsync(TestDevnet devnet, TaskSpec spec, ulong timeout, byte[]? checkpoint)
     {
         var signed = new JsonObject
         {
@@ -55,7 +55,10 @@ public class FinetuneTests
         form.Add(new StringContent(spec.ModelIds[0]), "task_model_ids");
         form.Add(new StringContent(ts), "timestamp");
         form.Add(new StringContent(sig), "signature");
-        form.Add(new ByteArrayContent(checkpoint), "checkpoint", "checkpoint.zip");
+        if (checkpoint is not null)
+        {
+            form.Add(new ByteArrayContent(checkpoint), "checkpoint", "checkpoint.zip");
+        }
         return await devnet.Creator.SendAsync(HttpMethod.Post, $"v1/inference_tasks/{spec.Commitment}", form);
     }
 
@@ -86,6 +89,36 @@ public class FinetuneTests
         var checkpoint = await devnet.Creator.SendAsync(HttpMethod.Get, $"v1/inference_tasks/{spec.Commitment}/results/checkpoint?timestamp={ts}&signature={sig}");
         Assert.Equal(HttpStatusCode.OK, checkpoint.Status);
         using var zip = new ZipArchive(new MemoryStream(checkpoint.Bytes));
-        Assert.Single(zip.Entries);
+        Assert.Equal(["FINISH", "pytorch_lora_weights.safetensors", "round"], zip.Entries.Select(e => e.FullName).Order());
+    }
+
+    [Fact]
+    public async Task Nodes_continue_the_input_checkpoint_and_finish_after_the_configured_rounds()
+    {
+        await using var devnet = await TestDevnet.StartAsync(o => o.DefaultNodeBehaviour = new NodeBehaviour { FinetuneRounds = 3 });
+        byte[]? checkpoint = null;
+        var rounds = new List<(string Round, bool Finish)>();
+        for (var i = 0; i < 3; i++)
+        {
+            devnet.Control.EnqueueSamplingSeed(TestDevnet.FindSeed(devnet.Creator.Key, selected: false));
+            var spec = Finetune();
+            if (checkpoint is not null)
+            {
+                var args = JsonNode.Parse(spec.TaskArgs)!.AsObject();
+                args["checkpoint"] = "checkpoint.zip";
+                spec = spec with { TaskArgs = args.ToJsonString() };
+            }
+            var created = await CreateMultipartAsync(devnet, spec, 900, checkpoint);
+            Assert.Equal(HttpStatusCode.OK, created.Status);
+            var ready = await devnet.WaitAsync(spec.Commitment, RelayTaskStatus.ScoreReady);
+            Assert.Equal(HttpStatusCode.OK, (await devnet.Creator.ValidateAsync([spec.Commitment], spec.TaskId, TestDevnet.SeedOf(ready))).Status);
+            await devnet.WaitAsync(spec.Commitment, RelayTaskStatus.EndSuccess);
+            var (ts, sig) = devnet.Creator.Sign(new JsonObject { ["task_id_commitment"] = spec.Commitment });
+            checkpoint = (await devnet.Creator.SendAsync(HttpMethod.Get, $"v1/inference_tasks/{spec.Commitment}/results/checkpoint?timestamp={ts}&signature={sig}")).Bytes;
+            using var zip = new ZipArchive(new MemoryStream(checkpoint));
+            using var round = new StreamReader(zip.GetEntry("round")!.Open());
+            rounds.Add((round.ReadToEnd(), zip.GetEntry("FINISH") is not null));
+        }
+        Assert.Equal([("1", false), ("2", false), ("3", true)], rounds);
     }
 }

@@ -8,6 +8,11 @@ public static class RouteFamily
     public static bool IsOpenAi(PathString path)
     {
         var value = path.Value ?? "";
+        // The fine-tune routes are Crynux-native (the upstream bridge's envelope), though under /v1/images/.
+        if (path.StartsWithSegments("/v1/images/models", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
         return value.Equals("/v1/models", StringComparison.OrdinalIgnoreCase) || value.Equals("/v1/models/", StringComparison.OrdinalIgnoreCase)
             || IsCatalogModel(value)
             || value.Equals("/v1/images", StringComparison.OrdinalIgnoreCase)

@@ -132,6 +132,12 @@ public sealed class TaskOptions
     /// <summary>How often the queue snapshot and the coefficients in use are fetched again.</summary>
     [ConfigurationKeyName("fee_refresh_seconds")]
     public int FeeRefreshSeconds { get; set; } = 60;
+    /// <summary>Minutes a fine-tune round may run on its node (the Relay's timeout) when the request gives none.</summary>
+    [ConfigurationKeyName("sd_finetune_timeout")]
+    public int SdFinetuneTimeout { get; set; } = 120;
+    /// <summary>The largest checkpoint ZIP a fine-tune request may upload; larger ones get 413.</summary>
+    [ConfigurationKeyName("sd_finetune_max_checkpoint_bytes")]
+    public long SdFinetuneMaxCheckpointBytes { get; set; } = 1L << 30;
 }
 
 /// <summary>

@@ -56,6 +56,8 @@ public static class ClientTaskKind
     public const string Completion = "completion";
     public const string Image = "image";
     public const string Raw = "raw";
+    /// <summary>A LoRA fine-tune job (POST /v1/images/models): its Relay tasks are rounds, each continuing the last checkpoint.</summary>
+    public const string FineTune = "finetune";
 }
 
 /// <summary>One client request: one or more Relay tasks (repeats and validation members) and one outcome.</summary>

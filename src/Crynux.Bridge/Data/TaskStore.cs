@@ -130,7 +130,7 @@ public sealed class TaskStore
             : KeyReservation.UseLimitReached;
     }
 
-    private async Task InsertInferenceAsync(DbConnection connection, DbTransaction? tx, InferenceTaskRow member, CancellationToken ct) =>
+    internal async Task InsertInferenceAsync(DbConnection connection, DbTransaction? tx, InferenceTaskRow member, CancellationToken ct) =>
         member.Id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"INSERT INTO inference_tasks ({InferenceColumns}) VALUES ({InferenceValues})" + _db.ReturningId, member, tx, cancellationToken: ct));
 

@@ -7,8 +7,15 @@ namespace Crynux.Bridge.Engine;
 
 public sealed partial class TaskExecutor
 {
-    private async Task<bool> CreateAsync(InferenceTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
+    /// <param name="fineTuneJob">The task is a round of a fine-tune job: its task_args may name a checkpoint of the bridge's to upload.</param>
+    private async Task<bool> CreateAsync(InferenceTaskRow task, List<InferenceTaskRow> members, bool fineTuneJob, CancellationToken ct)
     {
+        var checkpoint = fineTuneJob ? InputCheckpoint(task) : null;
+        if (checkpoint is { Path: null })
+        {
+            // Never sent: no Relay task, no fee. The round fails and the job's retry rule applies.
+            return await AdvanceAsync(task, members, InferenceStatus.EndAborted, new TaskUpdate(LastError: checkpoint.Value.Problem), ct);
+        }
         if (!_gate.TryEnter(task.TaskIdCommitment, QueueKind(task), task.ClientTaskId, bypass: !task.IsOriginal, out var wake))
         {
             if (wake is { } earlier)
@@ -18,7 +25,8 @@ public sealed partial class TaskExecutor
             return false; // woken when a task of its kind leaves the Relay's queue
         }
         var request = new CreateTaskRequest(task.TaskIdCommitment, task.TaskArgs, task.TaskType, task.Nonce, task.ModelIds, task.MinVram,
-            task.RequiredGpu, task.RequiredGpuVram, task.TaskVersion, task.TaskSize, task.TaskFee, task.Timeout);
+            task.RequiredGpu, task.RequiredGpuVram, task.TaskVersion, task.TaskSize, task.TaskFee, task.Timeout)
+        { CheckpointPath = checkpoint?.Path };
         await _store.RecordEventAsync(task.Id, TaskEventNames.RelayTaskCreateSubmitted, null, NowMs, ct);
         try
         {
@@ -244,7 +252,7 @@ public sealed partial class TaskExecutor
     }
 
     /// <summary>Downloads every result file, checks it, and only then keeps it; a bad file is fetched again after a back-off.</summary>
-    private async Task<bool> DownloadAsync(InferenceTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
+    private async Task<bool> DownloadAsync(InferenceTaskRow task, List<InferenceTaskRow> members, FineTuneJobRow? job, CancellationToken ct)
     {
         var seen = _open.LastChange(task.TaskIdCommitment, NowMs);
         await _store.RecordEventAsync(task.Id, TaskEventNames.ResultDownloadStarted, null, NowMs, ct);
@@ -254,6 +262,10 @@ public sealed partial class TaskExecutor
             {
                 await _pacer.TurnAsync(task.TaskIdCommitment, ct);
                 await _relay.DownloadCheckpointAsync(task.TaskIdCommitment, _files.CheckpointPath(task.TaskIdCommitment), ct);
+                if (job is not null)
+                {
+                    await CheckRoundCheckpointAsync(task, job, ct);
+                }
             }
             else
             {
@@ -280,6 +292,15 @@ public sealed partial class TaskExecutor
                     await DownloadFilesAsync(task, !whole, ct);
                 }
             }
+        }
+        catch (RelayException e) when (job is not null && task.GroupId is not null && e.Kind == RelayErrorKind.Rejected && e.RelayMessage == CheckpointNotUploaded)
+        {
+            // The Relay serves a checkpoint only for a task that ended alone (EndSuccess), never one settled in a
+            // validation group: asking again cannot help, the round is retried instead.
+            _log.LogWarning("Round {Commitment} was settled in a validation group; the Relay serves no checkpoint for it", task.TaskIdCommitment);
+            await _store.GiveUpAsync(task.Id, "checkpoint_unavailable: the round was validated in a group, and the Relay keeps no checkpoint for such rounds", NowMs, ct);
+            Replace(members, task, await ReloadAsync(task, ct));
+            return true;
         }
         catch (RelayException e) when ((task.Attempts + 1 >= DefiniteFailureBudget && e.Kind != RelayErrorKind.Transient) || task.Attempts + 1 >= DefiniteFailureBudget * 4)
         {

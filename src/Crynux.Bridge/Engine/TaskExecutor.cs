@@ -35,9 +35,11 @@ public sealed partial class TaskExecutor
     private readonly ILogger<TaskExecutor> _log;
     private readonly string _instanceId;
     private readonly string _publicKeyHex;
+    private readonly FineTuneStore _fineTune;
 
     public TaskExecutor(TaskStore store, RelayClient relay, EthKey key, ResultFiles files, TaskSignals signals, OpenTasks open, RelayQueueGate gate,
-        TaskPacer pacer, IEngineScheduler scheduler, TimeProvider time, BridgeMetrics metrics, ILogger<TaskExecutor> log, EngineIdentity identity)
+        TaskPacer pacer, IEngineScheduler scheduler, TimeProvider time, BridgeMetrics metrics, ILogger<TaskExecutor> log, EngineIdentity identity,
+        FineTuneStore fineTune)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(identity);
@@ -60,6 +62,7 @@ public sealed partial class TaskExecutor
         _log = log;
         _instanceId = identity.InstanceId;
         _publicKeyHex = Hex.Encode(key.PublicKey);
+        _fineTune = fineTune;
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -92,14 +95,16 @@ public sealed partial class TaskExecutor
         }
         // After the sync, so that a task it found started or ended gives its place in the Relay's queue back now.
         members.ForEach(TrackRelayQueue);
+        // A fine-tune job's row is written on its first pass (admission writes the client task and its first round only).
+        var job = task.Kind == ClientTaskKind.FineTune ? await _fineTune.EnsureAsync(task.Id, members.Count(m => m.IsOriginal), NowMs, ct) : null;
 
         for (var round = 0; round < MaxRounds; round++)
         {
-            var steps = TaskDecision.Decide(new TaskSnapshot(task, members, NowMs, _pacer.RetryAt));
+            var steps = TaskDecision.Decide(new TaskSnapshot(task, members, NowMs, _pacer.RetryAt, job));
             var progressed = false;
             foreach (var step in steps)
             {
-                progressed |= await ExecuteAsync(step, task, members, ct);
+                progressed |= await ExecuteAsync(step, task, members, job, ct);
                 if (task.IsOpen == 0)
                 {
                     Forget(task.Id, members);
@@ -125,7 +130,7 @@ public sealed partial class TaskExecutor
     }
 
     /// <summary>Performs one step; returns whether anything changed (then the decision is asked again).</summary>
-    private async Task<bool> ExecuteAsync(TaskStep step, ClientTaskRow task, List<InferenceTaskRow> members, CancellationToken ct)
+    private async Task<bool> ExecuteAsync(TaskStep step, ClientTaskRow task, List<InferenceTaskRow> members, FineTuneJobRow? job, CancellationToken ct)
     {
         var member = step.Member;
         if ((member is not null && !IsCurrent(member, members)) || (step.Group is { } group && !group.All(m => IsCurrent(m, members))))
@@ -135,7 +140,7 @@ public sealed partial class TaskExecutor
         switch (step.Kind)
         {
             case StepKind.Create:
-                return await CreateAsync(member!, members, ct);
+                return await CreateAsync(member!, members, task.Kind == ClientTaskKind.FineTune, ct);
             case StepKind.LearnOutcome:
                 return Replace(members, member!, await LearnAsync(member!, ct));
             case StepKind.SaveVrf:
@@ -152,14 +157,16 @@ public sealed partial class TaskExecutor
                 await MarkValidateSentAsync(step.Group!, members, "the group can no longer be validated: a member expired waiting for validation", ct);
                 return true;
             case StepKind.Download:
-                return await DownloadAsync(member!, members, ct);
+                return await DownloadAsync(member!, members, job, ct);
+            case StepKind.NextRound or StepKind.RetryRound:
+                return await AddRoundAsync(step, members, job!, ct);
             case StepKind.CancelSibling:
                 return await CancelSiblingAsync(member!, members, ct);
             case StepKind.FinishSuccess:
                 await EndAsync(task, ClientTaskStatus.Success, member!.Id, null, members, ct);
                 return true;
             case StepKind.FinishFailed:
-                await EndAsync(task, ClientTaskStatus.Failed, null, Failure.Describe(members), members, ct);
+                await EndAsync(task, ClientTaskStatus.Failed, null, job is null ? Failure.Describe(members) : FineTuneFailure(members, member!), members, ct);
                 return true;
             case StepKind.Close:
                 await _store.CloseClientTaskAsync(task.Id, NowMs, ct);

@@ -86,7 +86,10 @@ public sealed partial class RelayClient
             {
                 form.Add(new("timeout", Num(request.Timeout)));
             }
-            return new HttpRequestMessage(HttpMethod.Post, $"v1/inference_tasks/{request.TaskIdCommitment}") { Content = new FormUrlEncodedContent(form) };
+            return new HttpRequestMessage(HttpMethod.Post, $"v1/inference_tasks/{request.TaskIdCommitment}")
+            {
+                Content = request.CheckpointPath is { } checkpoint ? Multipart(form, checkpoint) : new FormUrlEncodedContent(form),
+            };
         }, ReadData<RelayTask>, ct);
     }
 
@@ -112,6 +115,20 @@ public sealed partial class RelayClient
             signed["timeout"] = request.Timeout;
         }
         return signed;
+    }
+
+    /// <summary>The same fields as a multipart form, plus the checkpoint file streamed from disk (disposed with the request).</summary>
+    private static MultipartFormDataContent Multipart(List<KeyValuePair<string, string>> fields, string checkpointPath)
+    {
+        var content = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            content.Add(new StringContent(value), name);
+        }
+        var file = new StreamContent(File.OpenRead(checkpointPath));
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        content.Add(file, "checkpoint", "checkpoint.zip");
+        return content;
     }
 
     public Task<RelayTask> GetTaskAsync(string commitment, CancellationToken ct) =>

@@ -285,6 +285,7 @@ internal static class AdminEndpoints
         NeverFinish = Bool(body, "never_finish"),
         NeverUpload = Bool(body, "never_upload"),
         WrongResults = Bool(body, "wrong_results"),
+        FinetuneRounds = Math.Max(1, (int)Double(body, "finetune_rounds")),
     };
 
     private static async Task<JsonObject?> BodyAsync(HttpContext ctx)

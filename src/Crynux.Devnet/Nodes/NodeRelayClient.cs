@@ -17,6 +17,23 @@ internal sealed class NodeRelayClient(HttpClient http, EthKey key, TimeProvider 
         return body["data"] as JsonObject ?? throw new InvalidOperationException("Relay task response without data.");
     }
 
+    /// <summary>An SD fine-tune task's input checkpoint (the creator's upload), or null when the task has none.</summary>
+    public async Task<byte[]?> GetInputCheckpointAsync(string commitment, CancellationToken ct)
+    {
+        var (timestamp, signature) = Sign(new JsonObject { ["task_id_commitment"] = commitment });
+        using var response = await http.GetAsync(
+            new Uri($"v1/inference_tasks/{commitment}/checkpoint?timestamp={timestamp}&signature={signature}", UriKind.Relative), ct);
+        if (response.StatusCode == System.Net.HttpStatusCode.BadRequest)
+        {
+            return null;
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            await Ensure(response, ct);
+        }
+        return await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
     public Task SubmitScoreAsync(string commitment, string score, CancellationToken ct)
     {
         var (timestamp, signature) = Sign(new JsonObject { ["score"] = score, ["task_id_commitment"] = commitment });

@@ -117,7 +117,11 @@ internal sealed class SimulatedNode
             }
             var args = JsonNode.Parse(task["task_args"]!.GetValue<string>()) as JsonObject ?? [];
             var type = (TaskType)task["task_type"]!.GetValue<int>();
-            var output = TaskWorker.Run(type, args, behaviour.WrongResults ? "wrong:" + Address : "");
+            // A fine-tune task continuing a checkpoint: the node fetches it from the Relay, as a real node does.
+            var input = type == TaskType.StableDiffusionFinetuneLora && args["checkpoint"] is JsonValue
+                ? await _client.GetInputCheckpointAsync(commitment, _stopping)
+                : null;
+            var output = TaskWorker.Run(type, args, behaviour.WrongResults ? "wrong:" + Address : "", input, behaviour.FinetuneRounds);
             _outputs[commitment] = output;
             await _client.SubmitScoreAsync(commitment, output.Score, _stopping);
         }

@@ -115,6 +115,25 @@ internal static class BadInputs
         MaxFee,
     ];
 
+    private static readonly Field[] FineTune =
+    [
+        new("model_name", "\"crynux-network/stable-diffusion-v1-5\"", Kind.Text, Required: true, WrongOfKind: ["\"\"", "\"   \""]),
+        // dataset_name or dataset_url: without either a job cannot train.
+        new("dataset_name", "\"lambdalabs/naruto-blip-captions\"", Kind.Text, Required: true, WrongOfKind: ["\"\""]),
+        new("validation_prompt", "\"a naruto character\"", Kind.Text),
+        new("max_train_steps", "100", Kind.Integer, Min: 0, Max: 100_000_000),
+        new("rank", "8", Kind.Integer, Min: 0, Max: 1024),
+        new("batch_size", "16", Kind.Integer, Min: 0, Max: 4096),
+        new("resolution", "512", Kind.Integer, Min: 0, Max: 4096),
+        new("learning_rate", "0.0001", Kind.Number, Min: 0, Max: 1),
+        new("adam_beta2", "0.999", Kind.Number, Min: 0, Max: 1),
+        new("mixed_precision", "\"fp16\"", Kind.Text, WrongOfKind: ["\"fp8\""]),
+        new("lr_scheduler", "\"constant\"", Kind.Text, WrongOfKind: ["\"sometimes\""]),
+        new("center_crop", "false", Kind.Bool),
+        new("seed", "42", Kind.Integer, Min: 0, Max: int.MaxValue),
+        new("timeout", "3600", Kind.Integer, Min: 0, Max: 7 * 86400),
+    ];
+
     private static Field[] Signed(params Field[] extra) =>
     [
         .. extra,
@@ -136,6 +155,7 @@ internal static class BadInputs
         ["POST /v1/sd/images/generations"] = new(true, Image),
         ["POST /v1/images"] = new(true, Image),
         ["POST /v1/inference_tasks"] = new(true, Raw),
+        ["POST /v1/images/models"] = new(true, FineTune),
         // Nobody here can sign as the client or root, so even the "valid" body is refused (401); its broken forms must be too.
         ["POST /v1/api_key/{client_id}"] = new(false, Signed()),
         ["DELETE /v1/api_key/{client_id}"] = new(false, Signed()),

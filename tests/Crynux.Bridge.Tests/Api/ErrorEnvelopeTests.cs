@@ -47,7 +47,8 @@ public sealed class ErrorEnvelopeTests
         {
             foreach (var method in methods.Where(m => m is "POST"))
             {
-                foreach (var type in NonJson)
+                // The fine-tune create takes multipart too (a broken multipart body is its 400; FineTuneBadInputTests).
+                foreach (var type in NonJson.Where(t => !(path == "/v1/images/models" && t.StartsWith("multipart/", StringComparison.Ordinal))))
                 {
                     var (status, body, _) = await SafetyChecks.SendAsync(bridge, new HttpMethod(method), path, Encoding.UTF8.GetBytes("{}"), type, bridge.ApiKey);
                     Assert.True(status == 415, $"{method} {path} as {type}: {status} {body}");

@@ -19,6 +19,10 @@ public enum StepKind
     Download,
     /// <summary>A group member ended aborted: cancel the members still queued (refunds their fee).</summary>
     CancelSibling,
+    /// <summary>A fine-tune round downloaded a checkpoint without FINISH: add the next round, continuing from it.</summary>
+    NextRound,
+    /// <summary>A fine-tune round ended without a checkpoint, within the job's retries: add the same round again.</summary>
+    RetryRound,
     FinishSuccess,
     FinishFailed,
     /// <summary>The outcome is recorded and every Relay task has ended: close the client task.</summary>

@@ -4,9 +4,10 @@ namespace Crynux.Bridge.Engine.Workflow;
 
 /// <summary>
 /// What the decision looks at: a client task, its Relay tasks as stored, the time, and until when each Relay task is in
-/// a retry's back-off (by commitment; absent means free to go).
+/// a retry's back-off (by commitment; absent means free to go), and for a fine-tune job its job row.
 /// </summary>
-public sealed record TaskSnapshot(ClientTaskRow Task, IReadOnlyList<InferenceTaskRow> Members, long NowMs, IReadOnlyDictionary<string, long> RetryAt)
+public sealed record TaskSnapshot(ClientTaskRow Task, IReadOnlyList<InferenceTaskRow> Members, long NowMs, IReadOnlyDictionary<string, long> RetryAt,
+    FineTuneJobRow? Job = null)
 {
     public long? BackOffUntil(InferenceTaskRow member)
     {
