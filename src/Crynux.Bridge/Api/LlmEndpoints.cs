@@ -34,7 +34,7 @@ public static class LlmEndpoints
         var (request, error) = chat ? LlmRequestParser.ParseChat(body, rt.Llm) : LlmRequestParser.ParseCompletion(body, rt.Llm);
         if (error is not null)
         {
-            throw new ProblemException(new Problem(error.Status, error.Param, error.Message, error.Type, error.Code));
+            throw new ProblemException(error);
         }
         var model = rt.FindModel(request!.Model)
             ?? throw new ProblemException(new Problem(404, "model", $"The model '{request.Model}' does not exist here; see GET /v1/models.", "invalid_request_error", "model_not_found"));
