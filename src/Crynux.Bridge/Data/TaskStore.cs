@@ -20,11 +20,7 @@ public sealed class TaskStore
 
     private readonly Database _db;
 
-    static TaskStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
-
     public TaskStore(Database db) => _db = db;
-
-    public Database Database => _db;
 
     private const string ClientTaskColumns =
         "public_id, client_id, api_key_id, kind, status, error, idempotency_key, failed_count, result_task_id, quota_reserved, is_open, " +

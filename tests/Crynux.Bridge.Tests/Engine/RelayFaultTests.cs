@@ -107,9 +107,9 @@ public sealed class RelayFaultTests
     {
         using var recorder = new RelayCallRecorder();
         await using var bridge = await TestBridge.StartAsync(unselectedSeeds: false, relayHandler: recorder);
-        bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
+        bridge.Devnet.Control.EnqueueSamplingSeed(TestTasks.SelectedSeed(bridge.Wallet));
         bridge.Devnet.Control.AddFault(Rule("validate", fault) with { Count = 1 });
-        var task = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1));
+        var task = await bridge.RunRawAsync(TestTasks.SdTask(1));
         Assert.Equal(ClientTaskStatus.Success, task.Status);
         Assert.Equal(1, bridge.Devnet.Control.FaultHits);
         Assert.Equal(3, bridge.Devnet.Control.GetTasks().Count);
