@@ -31,6 +31,7 @@ public static class BridgeComposition
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(wallet);
         time ??= TimeProvider.System;
+        DapperConventions.Apply();
         var db = Database.FromOptions(options.Db, Path.GetDirectoryName(Path.GetFullPath(options.DataDir.InferenceTasks)) ?? "data");
         var metrics = new BridgeMetrics();
         var instanceId = options.Engine.InstanceId.Length > 0 ? options.Engine.InstanceId : Environment.MachineName;
@@ -127,8 +128,12 @@ public static class BridgeComposition
         var metrics = app.Services.GetRequiredService<BridgeMetrics>();
         var signals = app.Services.GetRequiredService<TaskSignals>();
         var open = app.Services.GetRequiredService<OpenTasks>();
+        var gate = app.Services.GetRequiredService<RelayQueueGate>();
+        // Gauges are registered here, once, rather than in the constructors of what they read.
         metrics.Gauge("crynux_bridge_waiting_requests", () => signals.Waiters);
         metrics.Gauge("crynux_bridge_open_tasks", () => open.ClientTaskCount);
+        metrics.Gauge("crynux_bridge_relay_queued_tasks", () => gate.Queued);
+        metrics.Gauge("crynux_bridge_relay_queue_waiting", () => gate.Waiting);
         HttpMetricsMiddleware.Use(app, metrics);
         ErrorEnvelopes.Use(app);
         PrivateNetworkAccess.Use(app);

@@ -233,7 +233,7 @@ public static class FineTuneArgs
     {
         if (JsonChecks.Integer(body, name, 0, max, out var value) is { } error)
         {
-            throw JsonBody.Rejected(error);
+            throw new ProblemException(error);
         }
         return value is 0 ? null : value;
     }
@@ -243,13 +243,13 @@ public static class FineTuneArgs
     {
         if (JsonChecks.Number(body, name, 0, max, out var value) is { } error)
         {
-            throw JsonBody.Rejected(error);
+            throw new ProblemException(error);
         }
         return value is 0 ? null : value;
     }
 
     private static bool? Bool(JsonElement body, string name) =>
-        JsonChecks.Bool(body, name, out var value) is { } error ? throw JsonBody.Rejected(error) : value;
+        JsonChecks.Bool(body, name, out var value) is { } error ? throw new ProblemException(error) : value;
 
     private static JsonNode InitLoraWeights(JsonElement body)
     {

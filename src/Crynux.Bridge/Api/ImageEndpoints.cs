@@ -47,8 +47,8 @@ public static partial class ImageEndpoints
         }
         var task = await runs.AdmitAsync(http, key, ClientTaskKind.Image, spec, feeParam: "n", fee: FeeTerms.Read(http, body, operatorDefault: true));
         var done = await runs.WaitForSuccessAsync(task, http.RequestAborted);
-        var result = await runs.Submitter.Store.GetInferenceTaskAsync(done.ResultTaskId!.Value, http.RequestAborted);
-        var paths = files.FilesOf(result!);
+        var (_, paths) = await files.OfClientTaskAsync(runs.Submitter.Store, done, http.RequestAborted)
+            ?? throw new InvalidOperationException($"client task {done.Id} succeeded without a result member");
         // Never the request's Host header: a forged one would put someone else's address in the answer.
         var baseUrl = options.Api.PublicBaseUrl.TrimEnd('/');
         var data = new List<object>();
@@ -135,8 +135,8 @@ public static partial class ImageEndpoints
         {
             throw new ProblemException(Problem.NotFound(null, "No such image."));
         }
-        var result = await store.GetInferenceTaskAsync(task.ResultTaskId!.Value, http.RequestAborted);
-        var paths = files.FilesOf(result!);
+        var (_, paths) = await files.OfClientTaskAsync(store, task, http.RequestAborted)
+            ?? throw new ProblemException(Problem.NotFound(null, "No such image."));
         return index < paths.Count && File.Exists(paths[index])
             ? Results.File(paths[index], "image/png")
             : throw new ProblemException(Problem.NotFound(null, "No such image (results are kept for a limited time)."));

@@ -41,7 +41,7 @@ public static class JsonBody
     }
 
     public static string? OptionalString(JsonElement body, string name) =>
-        JsonChecks.Text(body, name, out var value) is { } error ? throw Rejected(error) : value;
+        JsonChecks.Text(body, name, out var value) is { } error ? throw new ProblemException(error) : value;
 
     /// <summary>An integer field: a JSON integer (1.0 and 1e0 count as 1) or a string of decimal digits, within [min, max].</summary>
     public static long? OptionalInteger(JsonElement body, string name, long min, long max)
@@ -74,13 +74,7 @@ public static class JsonBody
     {
         if (JsonChecks.Readable(value, path) is { } error)
         {
-            throw Rejected(error);
+            throw new ProblemException(error);
         }
-    }
-
-    public static ProblemException Rejected(ApiError error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        return new ProblemException(new Problem(error.Status, error.Param, error.Message, error.Type, error.Code));
     }
 }

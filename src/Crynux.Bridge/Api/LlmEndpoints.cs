@@ -43,7 +43,7 @@ public static class LlmEndpoints
         var (request, error) = chat ? LlmRequestParser.ParseChat(body, rt.Llm) : LlmRequestParser.ParseCompletion(body, rt.Llm);
         if (error is not null)
         {
-            throw new ProblemException(new Problem(error.Status, error.Param, error.Message, error.Type, error.Code));
+            throw new ProblemException(error);
         }
         // After authentication and the body, as upstream: a bad path VRAM is reported once the rest is known good.
         var minVram = rt.MinVram(request!, vramPath is null ? null : VramLimit.Parse(vramPath));
@@ -162,11 +162,11 @@ public static class LlmEndpoints
     /// <summary>The node's answer, named with the model as the client asked for it (the Relay's id is lowercased).</summary>
     internal static async Task<LlmResult> ReadResultAsync(LlmRuntime rt, ClientTaskRow done, LlmRequest request, bool stripThinking, CancellationToken ct)
     {
-        var member = await rt.Runs.Submitter.Store.GetInferenceTaskAsync(done.ResultTaskId!.Value, ct);
+        var (_, files) = await rt.Files.OfClientTaskAsync(rt.Runs.Submitter.Store, done, ct)
+            ?? throw new InvalidOperationException($"client task {done.Id} succeeded without a result member");
         byte[] bytes;
         try
         {
-            var files = rt.Files.FilesOf(member!);
             bytes = await File.ReadAllBytesAsync(files.Count > 0 ? files[0] : throw new FileNotFoundException("no result file"), ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -3,8 +3,10 @@ using System.Text.Json;
 namespace Crynux.Bridge.Api;
 
 /// <summary>
-/// A client-visible error. OpenAI routes render it as {"error":{"message","type","param","code"}}; Crynux-native routes as
-/// the product envelope {"message":kind,"data":{"field_name","message"}}.
+/// The bridge's one client-visible error: the request parsers return it, handlers throw it (<see cref="ProblemException"/>)
+/// and the error middleware makes it. OpenAI routes render it as {"error":{"message","type","param","code"}}
+/// (<see cref="OpenAiBody"/>); Crynux-native routes as the product envelope {"message":kind,"data":{"field_name","message"}}
+/// (<see cref="NativeBody"/>). Param is the offending field (a JSON path such as "messages[2].content", or null).
 /// </summary>
 public sealed record Problem(int Status, string? Param, string Message, string Type = "invalid_request_error", string? Code = null)
 {
@@ -100,18 +102,4 @@ public sealed record Problem(int Status, string? Param, string Message, string T
             await response.Body.WriteAsync(openAi ? problem.OpenAiBody() : problem.NativeBody());
         }
     }
-}
-
-/// <summary>Thrown inside a handler to answer with a problem; the route's filter renders it in the route's envelope.</summary>
-public sealed class ProblemException : Exception
-{
-    public ProblemException(Problem problem) : base(problem?.Message) => Problem = problem!;
-
-    public ProblemException() : this(new Problem(500, null, "error")) { }
-
-    public ProblemException(string message) : this(new Problem(500, null, message)) { }
-
-    public ProblemException(string message, Exception inner) : base(message, inner) => Problem = new Problem(500, null, message);
-
-    public Problem Problem { get; }
 }

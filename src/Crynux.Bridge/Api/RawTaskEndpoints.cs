@@ -160,15 +160,15 @@ public static class RawTaskEndpoints
 
     private static async Task<IReadOnlyList<string>> ResultOfAsync(HttpContext http, ClientTaskRow task, TaskStore store, ResultFiles files, TaskType type)
     {
-        if (task.Status != ClientTaskStatus.Success || task.ResultTaskId is not { } resultId)
+        if (task.Status != ClientTaskStatus.Success || task.ResultTaskId is null)
         {
             throw new ProblemException(new Problem(409, "client_task_id",
                 task.Status == ClientTaskStatus.Running ? "The task is still running" : "Client task was not successful: " + task.Error, "invalid_request_error", "task_not_successful"));
         }
-        var member = await store.GetInferenceTaskAsync(resultId, http.RequestAborted)
+        var (member, paths) = await files.OfClientTaskAsync(store, task, http.RequestAborted)
             ?? throw new ProblemException(Problem.NotFound("client_task_id", "Result not found"));
         return member.Type == type
-            ? files.FilesOf(member)
+            ? paths
             : throw new ProblemException(Problem.BadRequest("client_task_id", "Task result type does not match the endpoint: " +
                 (member.Type == TaskType.Llm ? "read an LLM result at /llm" : "read images at /images/{index}")));
     }

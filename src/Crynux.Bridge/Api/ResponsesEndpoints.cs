@@ -40,13 +40,13 @@ public static class ResponsesEndpoints
         var body = await JsonBody.ReadObjectAsync(http.Request);
         if (ResponsesRequestParser.PreviousResponseId(body, out var previousId) is { } previousError)
         {
-            throw ToProblem(previousError);
+            throw new ProblemException(previousError);
         }
         var history = previousId is null ? null : await HistoryAsync(rt, key, previousId, http.RequestAborted);
         var (request, error) = ResponsesRequestParser.Parse(body, history, llm.Llm);
         if (error is not null)
         {
-            throw ToProblem(error);
+            throw new ProblemException(error);
         }
         var chat = request!.Chat;
         var model = llm.CheckModel(chat.Model);
@@ -153,8 +153,6 @@ public static class ResponsesEndpoints
 
     private static ProblemException NotFound(string param, string id) =>
         new(new Problem(404, param, $"No response with id '{id}' found.", "invalid_request_error", "not_found"));
-
-    private static ProblemException ToProblem(ApiError e) => new(new Problem(e.Status, e.Param, e.Message, e.Type, e.Code));
 
     private static JsonSerializerOptions JsonOptions => ResponseExchange.JsonOptions;
 }

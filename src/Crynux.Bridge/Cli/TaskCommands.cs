@@ -126,6 +126,7 @@ internal static class TaskCommands
                 throw new Configuration.ConfigException("db.connection", $"names no database: {Path.GetFullPath(file)} does not exist (use the bridge's configuration)");
             }
         }
+        DapperConventions.Apply();
         return new TaskStore(db);
     }
 

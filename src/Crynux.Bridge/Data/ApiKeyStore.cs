@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Diagnostics;
 using Dapper;
 
 namespace Crynux.Bridge.Data;
@@ -38,19 +37,27 @@ public sealed class ApiKeyStore
     // Every authenticated request looks its key up; a hit is trusted for this long. A change made through this instance
     // clears the cache at once; one made through another instance sharing the database shows here within this time.
     // Use limits are not affected: they are enforced by the conditional UPDATE of each admission.
-    private static readonly long CacheTicks = TimeSpan.FromSeconds(1).Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
 
     private readonly Database _db;
+    private readonly TimeProvider _time;
+    private readonly long _cacheTicks;
     private readonly ConcurrentDictionary<string, (ApiKeyRow Row, long Until)> _byHash = new(StringComparer.Ordinal);
     // Bumped by every change made here, so that a read racing a change is not cached.
     private long _generation;
 
-    public ApiKeyStore(Database db) => _db = db;
+    public ApiKeyStore(Database db, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _db = db;
+        _time = time;
+        _cacheTicks = CacheFor.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond;
+    }
 
     /// <summary>The live key with this hash (cached briefly; the row is shared, do not modify it).</summary>
     public async Task<ApiKeyRow?> FindByHashAsync(string keyHash, CancellationToken ct)
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = _time.GetTimestamp();
         var generation = Volatile.Read(ref _generation);
         if (_byHash.TryGetValue(keyHash, out var hit) && hit.Until > now)
         {
@@ -70,7 +77,7 @@ public sealed class ApiKeyStore
             {
                 _byHash.Clear();
             }
-            _byHash[keyHash] = (row, now + CacheTicks);
+            _byHash[keyHash] = (row, now + _cacheTicks);
         }
         return row;
     }

@@ -4,9 +4,9 @@ using Dapper;
 namespace Crynux.Bridge.Data;
 
 /// <summary>Fine-tune jobs: the round counter that guards each next round, and the round that finished the job.</summary>
-public sealed class FineTuneStore(TaskStore tasks)
+public sealed class FineTuneStore(Database db, TaskStore tasks)
 {
-    private Database Db => tasks.Database;
+    private Database Db => db;
 
     /// <summary>
     /// The job row of a client task, written on first use with <paramref name="rounds"/> (its Relay tasks so far); a

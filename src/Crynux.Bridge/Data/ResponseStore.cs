@@ -27,8 +27,6 @@ public sealed class ResponseStore(Database db, TimeProvider time)
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
     private long _nextPurge;
 
-    static ResponseStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
-
     public async Task InsertAsync(ResponseRow row, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(row);

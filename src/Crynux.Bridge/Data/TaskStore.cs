@@ -27,15 +27,11 @@ public sealed class TaskStore
     private readonly Database _db;
     private readonly BridgeMetrics? _metrics;
 
-    static TaskStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
-
     public TaskStore(Database db, BridgeMetrics? metrics = null)
     {
         _db = db;
         _metrics = metrics;
     }
-
-    public Database Database => _db;
 
     private const string ClientTaskColumns =
         "public_id, client_id, api_key_id, kind, status, error, idempotency_key, failed_count, result_task_id, quota_reserved, is_open, " +

@@ -16,8 +16,6 @@ public sealed class OpenTasks
 
     public int ClientTaskCount => _clientTasks.Count;
 
-    public int CommitmentCount => _clientTaskByCommitment.Count;
-
     public bool IsEmpty => _clientTasks.IsEmpty;
 
     public IEnumerable<long> ClientTasks => _clientTasks.Keys;

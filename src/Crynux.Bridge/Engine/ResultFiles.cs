@@ -28,6 +28,22 @@ public sealed class ResultFiles
         return [.. Enumerable.Range(0, (int)Math.Max(1, task.TaskSize)).Select(i => PathOf(task.TaskIdCommitment, i, task.Type))];
     }
 
+    /// <summary>
+    /// The result member of a successful client task (the Relay task whose result it kept) and that member's files, in
+    /// index order; null when the task has not succeeded or its member row is gone. The files may have been deleted
+    /// since (retention): callers check before reading.
+    /// </summary>
+    public async Task<(InferenceTaskRow Member, IReadOnlyList<string> Paths)?> OfClientTaskAsync(TaskStore store, ClientTaskRow task, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.Status != ClientTaskStatus.Success || task.ResultTaskId is not { } resultId)
+        {
+            return null;
+        }
+        return await store.GetInferenceTaskAsync(resultId, ct) is { } member ? (member, FilesOf(member)) : null;
+    }
+
     /// <summary>Writes a checked result file whole or not at all (a crash leaves no half file that a later pass would keep).</summary>
     public static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken ct)
     {

@@ -45,8 +45,6 @@ public sealed partial class TaskExecutor
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(gate);
-        metrics.Gauge("crynux_bridge_relay_queued_tasks", () => gate.Queued);
-        metrics.Gauge("crynux_bridge_relay_queue_waiting", () => gate.Waiting);
         _store = store;
         _relay = relay;
         _key = key;

@@ -13,6 +13,7 @@ public sealed record TaskSpec(
     TaskType Type, string TaskArgs, IReadOnlyList<string> ModelIds, long MinVram, string RequiredGpu, long RequiredGpuVram,
     long TaskSize, string TaskVersion, BigInteger FeeWei, long Timeout = 0, int RepeatNum = 1);
 
+/// <param name="IdempotencyKey">Not seen before for this API key (the caller looked it up); a concurrent twin is answered Replayed.</param>
 public sealed record SubmitRequest(string ClientId, long? ApiKeyId, string Kind, TaskSpec Spec, string? IdempotencyKey = null,
     bool ReserveUse = true, string? Meta = null);
 
@@ -63,11 +64,8 @@ public sealed class TaskSubmitter
     public async Task<SubmitResult> SubmitAsync(SubmitRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.IdempotencyKey is { } key && request.ApiKeyId is { } keyId && await _store.GetByIdempotencyKeyAsync(keyId, key, ct) is { } earlier)
-        {
-            return new SubmitResult(Admission.Replayed, earlier);
-        }
-
+        // The caller has looked the Idempotency-Key up (TaskRuns, before the rate limit is spent); the unique index
+        // catches the same key racing in on two requests at once (below).
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var task = new ClientTaskRow
         {

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using Crynux.Bridge.Api;
 
 namespace Crynux.Bridge.Llm;
 
 /// <summary>
-/// Typed reads of optional request fields. Each returns an ApiError naming the field instead of throwing, so that bad
+/// Typed reads of optional request fields. Each returns a Problem naming the field instead of throwing, so that bad
 /// input can never become a 500. JSON null counts as absent (OpenAI's nullable parameters).
 /// </summary>
 internal static class JsonChecks
@@ -81,7 +82,7 @@ internal static class JsonChecks
     /// The named field as text: absent or null is no error and a null value; anything but a string, or a string that is
     /// not valid Unicode (an escaped lone surrogate, raw invalid UTF-8), is a 400 naming the field.
     /// </summary>
-    public static ApiError? Text(JsonElement obj, string name, out string? value, string? param = null)
+    public static Problem? Text(JsonElement obj, string name, out string? value, string? param = null)
     {
         value = null;
         param ??= name;
@@ -91,10 +92,10 @@ internal static class JsonChecks
         }
         if (e.ValueKind != JsonValueKind.String)
         {
-            return ApiError.BadRequest(param, $"{param} must be a string");
+            return Problem.BadRequest(param, $"{param} must be a string");
         }
         value = AsString(e);
-        return value is null ? ApiError.BadRequest(param, $"{param} must be valid Unicode text (no lone surrogates or invalid UTF-8)") : null;
+        return value is null ? Problem.BadRequest(param, $"{param} must be valid Unicode text (no lone surrogates or invalid UTF-8)") : null;
     }
 
     /// <summary>
@@ -102,14 +103,14 @@ internal static class JsonChecks
     /// name that is not valid Unicode, a duplicated property name, or a number outside ±7.9e28 (what decimal, and so the
     /// task_args schema check, can hold; this also rules out 1e309 and the like).
     /// </summary>
-    public static ApiError? Readable(JsonElement e, string path)
+    public static Problem? Readable(JsonElement e, string path)
     {
         switch (e.ValueKind)
         {
             case JsonValueKind.String:
-                return AsString(e) is null ? ApiError.BadRequest(path, $"{path} must be valid Unicode text (no lone surrogates or invalid UTF-8)") : null;
+                return AsString(e) is null ? Problem.BadRequest(path, $"{path} must be valid Unicode text (no lone surrogates or invalid UTF-8)") : null;
             case JsonValueKind.Number:
-                return e.TryGetDecimal(out _) ? null : ApiError.BadRequest(path, $"{path} must be a number between -7.9e28 and 7.9e28");
+                return e.TryGetDecimal(out _) ? null : Problem.BadRequest(path, $"{path} must be a number between -7.9e28 and 7.9e28");
             case JsonValueKind.Array:
                 var index = 0;
                 foreach (var item in e.EnumerateArray())
@@ -131,11 +132,11 @@ internal static class JsonChecks
                     }
                     catch (InvalidOperationException)
                     {
-                        return ApiError.BadRequest(path, $"{path} has a property name that is not valid Unicode text");
+                        return Problem.BadRequest(path, $"{path} has a property name that is not valid Unicode text");
                     }
                     if (!names.Add(name))
                     {
-                        return ApiError.BadRequest($"{path}.{name}", $"{path}.{name} appears more than once");
+                        return Problem.BadRequest($"{path}.{name}", $"{path}.{name} appears more than once");
                     }
                     if (Readable(property.Value, $"{path}.{name}") is { } error)
                     {
@@ -148,7 +149,7 @@ internal static class JsonChecks
         }
     }
 
-    public static ApiError? Number(JsonElement obj, string name, double min, double max, out double? value, bool minExclusive = false)
+    public static Problem? Number(JsonElement obj, string name, double min, double max, out double? value, bool minExclusive = false)
     {
         value = null;
         if (!Has(obj, name, out var e))
@@ -163,10 +164,10 @@ internal static class JsonChecks
         var range = minExclusive
             ? $"greater than {Format(min)} and at most {Format(max)}"
             : $"between {Format(min)} and {Format(max)}";
-        return ApiError.BadRequest(name, $"{name} must be a number {range}");
+        return Problem.BadRequest(name, $"{name} must be a number {range}");
     }
 
-    public static ApiError? Integer(JsonElement obj, string name, long min, long max, out long? value, string? param = null)
+    public static Problem? Integer(JsonElement obj, string name, long min, long max, out long? value, string? param = null)
     {
         value = null;
         param ??= name;
@@ -180,10 +181,10 @@ internal static class JsonChecks
             return null;
         }
         var range = max == long.MaxValue || max == int.MaxValue ? $"of at least {min}" : $"between {min} and {max}";
-        return ApiError.BadRequest(param, $"{param} must be an integer {range}");
+        return Problem.BadRequest(param, $"{param} must be an integer {range}");
     }
 
-    public static ApiError? Bool(JsonElement obj, string name, out bool? value, string? param = null)
+    public static Problem? Bool(JsonElement obj, string name, out bool? value, string? param = null)
     {
         value = null;
         if (!Has(obj, name, out var e))
@@ -195,7 +196,7 @@ internal static class JsonChecks
             value = e.GetBoolean();
             return null;
         }
-        return ApiError.BadRequest(param ?? name, $"{param ?? name} must be a boolean");
+        return Problem.BadRequest(param ?? name, $"{param ?? name} must be a boolean");
     }
 
     /// <summary>An integral JSON number (1, 1.0 and 1e3 all count) that fits in an int64, read exactly.</summary>

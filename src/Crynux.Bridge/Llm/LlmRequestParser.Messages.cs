@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using Crynux.Bridge.Api;
 
 namespace Crynux.Bridge.Llm;
 
@@ -7,16 +8,16 @@ public static partial class LlmRequestParser
 {
     private static readonly string[] ImageTypes = ["image/png", "image/jpeg", "image/jpg", "image/gif", "image/webp"];
 
-    private static ApiError? ParseMessages(JsonElement body, string model, out List<ChatMessage> messages)
+    private static Problem? ParseMessages(JsonElement body, string model, out List<ChatMessage> messages)
     {
         messages = [];
         if (!JsonChecks.Has(body, "messages", out var array))
         {
-            return ApiError.BadRequest("messages", "messages is required");
+            return Problem.BadRequest("messages", "messages is required");
         }
         if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
         {
-            return ApiError.BadRequest("messages", "messages must be a non-empty array");
+            return Problem.BadRequest("messages", "messages must be a non-empty array");
         }
         var stringArguments = KeepsStringArguments(model);
         foreach (var item in array.EnumerateArray())
@@ -42,17 +43,17 @@ public static partial class LlmRequestParser
                 && !name.StartsWith("deepseek-r1-distill-", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static ApiError? ParseMessage(JsonElement m, string path, bool stringArguments, out ChatMessage message)
+    private static Problem? ParseMessage(JsonElement m, string path, bool stringArguments, out ChatMessage message)
     {
         message = null!;
         if (m.ValueKind != JsonValueKind.Object)
         {
-            return ApiError.BadRequest(path, $"{path} must be an object");
+            return Problem.BadRequest(path, $"{path} must be an object");
         }
         var role = JsonChecks.String(m, "role");
         if (role is not ("system" or "user" or "assistant" or "tool" or "developer"))
         {
-            return ApiError.BadRequest($"{path}.role", $"{path}.role must be one of system, user, assistant, tool, developer");
+            return Problem.BadRequest($"{path}.role", $"{path}.role must be one of system, user, assistant, tool, developer");
         }
         // gpt-task has no developer role; OpenAI defines developer messages as the newer name for system messages.
         role = role == "developer" ? "system" : role;
@@ -62,7 +63,7 @@ public static partial class LlmRequestParser
         {
             if (role != "assistant")
             {
-                return ApiError.BadRequest($"{path}.tool_calls", $"{path}.tool_calls is only allowed on assistant messages");
+                return Problem.BadRequest($"{path}.tool_calls", $"{path}.tool_calls is only allowed on assistant messages");
             }
             if (ParseHistoryCalls(toolCalls, $"{path}.tool_calls", stringArguments, out calls) is { } error)
             {
@@ -76,7 +77,7 @@ public static partial class LlmRequestParser
             toolCallId = JsonChecks.String(m, "tool_call_id");
             if (string.IsNullOrEmpty(toolCallId))
             {
-                return ApiError.BadRequest($"{path}.tool_call_id", $"{path}.tool_call_id is required for tool messages");
+                return Problem.BadRequest($"{path}.tool_call_id", $"{path}.tool_call_id is required for tool messages");
             }
         }
 
@@ -88,7 +89,7 @@ public static partial class LlmRequestParser
         return null;
     }
 
-    private static ApiError? ParseContent(JsonElement m, string path, string role, bool hasCalls, out string? text,
+    private static Problem? ParseContent(JsonElement m, string path, string role, bool hasCalls, out string? text,
         out IReadOnlyList<ContentPart>? parts)
     {
         text = null;
@@ -96,22 +97,22 @@ public static partial class LlmRequestParser
         if (!JsonChecks.Has(m, "content", out var content))
         {
             // OpenAI clients send null content on assistant messages that only carry tool calls.
-            return role == "assistant" && hasCalls ? null : ApiError.BadRequest($"{path}.content", $"{path}.content is required");
+            return role == "assistant" && hasCalls ? null : Problem.BadRequest($"{path}.content", $"{path}.content is required");
         }
         if (content.ValueKind != JsonValueKind.String)
         {
             return ParseParts(content, $"{path}.content", out parts);
         }
         text = JsonChecks.AsString(content);
-        return text is null ? ApiError.BadRequest($"{path}.content", $"{path}.content is not valid UTF-16 text") : null;
+        return text is null ? Problem.BadRequest($"{path}.content", $"{path}.content is not valid UTF-16 text") : null;
     }
 
-    private static ApiError? ParseParts(JsonElement content, string path, out IReadOnlyList<ContentPart>? parts)
+    private static Problem? ParseParts(JsonElement content, string path, out IReadOnlyList<ContentPart>? parts)
     {
         parts = null;
         if (content.ValueKind != JsonValueKind.Array || content.GetArrayLength() == 0)
         {
-            return ApiError.BadRequest(path, $"{path} must be a string or a non-empty array of content parts");
+            return Problem.BadRequest(path, $"{path} must be a string or a non-empty array of content parts");
         }
         var list = new List<ContentPart>();
         foreach (var part in content.EnumerateArray())
@@ -122,7 +123,7 @@ public static partial class LlmRequestParser
             {
                 if (JsonChecks.String(part, "text") is not { } text)
                 {
-                    return ApiError.BadRequest($"{at}.text", $"{at}.text must be a string");
+                    return Problem.BadRequest($"{at}.text", $"{at}.text must be a string");
                 }
                 list.Add(new ContentPart("text", text));
             }
@@ -136,7 +137,7 @@ public static partial class LlmRequestParser
             }
             else
             {
-                return ApiError.BadRequest($"{at}.type", $"{at}.type must be \"text\" or \"image_url\"");
+                return Problem.BadRequest($"{at}.type", $"{at}.type must be \"text\" or \"image_url\"");
             }
         }
         parts = list;
@@ -144,7 +145,7 @@ public static partial class LlmRequestParser
     }
 
     /// <summary>Only inline images: a Crynux node has no business fetching URLs on the client's behalf.</summary>
-    private static ApiError? ParseImage(JsonElement part, string at, out string base64)
+    private static Problem? ParseImage(JsonElement part, string at, out string base64)
     {
         base64 = "";
         string? value = null;
@@ -155,35 +156,35 @@ public static partial class LlmRequestParser
         }
         if (value is null)
         {
-            return ApiError.BadRequest($"{at}.image_url", $"{at}.image_url.url must be a string");
+            return Problem.BadRequest($"{at}.image_url", $"{at}.image_url.url must be a string");
         }
         var param = $"{at}.image_url.url";
         var comma = value.IndexOf(',', StringComparison.Ordinal);
         if (!value.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || comma < 0
             || !value[5..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
         {
-            return ApiError.BadRequest(param, "image URLs must be data: URLs with base64 content");
+            return Problem.BadRequest(param, "image URLs must be data: URLs with base64 content");
         }
         var mime = value[5..(comma - ";base64".Length)];
         if (!ImageTypes.Contains(mime, StringComparer.OrdinalIgnoreCase))
         {
-            return ApiError.BadRequest(param, "images must be png, jpeg, gif or webp");
+            return Problem.BadRequest(param, "images must be png, jpeg, gif or webp");
         }
         var data = value[(comma + 1)..];
         if (data.Length == 0 || !Base64.IsValid(data))
         {
-            return ApiError.BadRequest(param, "the image data is not valid base64");
+            return Problem.BadRequest(param, "the image data is not valid base64");
         }
         base64 = data;
         return null;
     }
 
-    private static ApiError? ParseHistoryCalls(JsonElement array, string path, bool asString, out IReadOnlyList<HistoryToolCall> calls)
+    private static Problem? ParseHistoryCalls(JsonElement array, string path, bool asString, out IReadOnlyList<HistoryToolCall> calls)
     {
         calls = [];
         if (array.ValueKind != JsonValueKind.Array)
         {
-            return ApiError.BadRequest(path, $"{path} must be an array");
+            return Problem.BadRequest(path, $"{path} must be an array");
         }
         var list = new List<HistoryToolCall>();
         foreach (var call in array.EnumerateArray())
@@ -191,32 +192,32 @@ public static partial class LlmRequestParser
             var at = $"{path}[{list.Count}]";
             if (call.ValueKind != JsonValueKind.Object)
             {
-                return ApiError.BadRequest(at, $"{at} must be an object");
+                return Problem.BadRequest(at, $"{at} must be an object");
             }
             var id = JsonChecks.String(call, "id");
             if (string.IsNullOrEmpty(id))
             {
-                return ApiError.BadRequest($"{at}.id", $"{at}.id must be a non-empty string");
+                return Problem.BadRequest($"{at}.id", $"{at}.id must be a non-empty string");
             }
             if (JsonChecks.Has(call, "type", out _) && JsonChecks.String(call, "type") != "function")
             {
-                return ApiError.BadRequest($"{at}.type", $"{at}.type must be \"function\"");
+                return Problem.BadRequest($"{at}.type", $"{at}.type must be \"function\"");
             }
             if (!JsonChecks.Has(call, "function", out var function) || function.ValueKind != JsonValueKind.Object)
             {
-                return ApiError.BadRequest($"{at}.function", $"{at}.function must be an object");
+                return Problem.BadRequest($"{at}.function", $"{at}.function must be an object");
             }
             var name = JsonChecks.String(function, "name");
             if (string.IsNullOrEmpty(name))
             {
-                return ApiError.BadRequest($"{at}.function.name", $"{at}.function.name must be a non-empty string");
+                return Problem.BadRequest($"{at}.function.name", $"{at}.function.name must be a non-empty string");
             }
             var arguments = JsonChecks.String(function, "arguments");
             // Some clients send "" for a call without arguments; OpenAI itself would have produced "{}".
             arguments = string.IsNullOrWhiteSpace(arguments) && arguments is not null ? "{}" : arguments;
             if (arguments is null || !IsJsonObject(arguments))
             {
-                return ApiError.BadRequest($"{at}.function.arguments", $"{at}.function.arguments must be a JSON object encoded as a string");
+                return Problem.BadRequest($"{at}.function.arguments", $"{at}.function.arguments must be a JSON object encoded as a string");
             }
             list.Add(new HistoryToolCall(id, name, arguments, asString));
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Crynux.Bridge.Api;
 
 namespace Crynux.Bridge.Llm;
 
@@ -9,7 +10,7 @@ public static partial class LlmRequestParser
     private static partial Regex FunctionName();
 
     /// <summary>tools is null when no tools go to the node (none given, an empty list, or tool_choice "none").</summary>
-    private static ApiError? ParseTools(JsonElement body, out IReadOnlyList<JsonElement>? tools)
+    private static Problem? ParseTools(JsonElement body, out IReadOnlyList<JsonElement>? tools)
     {
         tools = null;
         var names = new List<string>();
@@ -18,7 +19,7 @@ public static partial class LlmRequestParser
         {
             if (array.ValueKind != JsonValueKind.Array)
             {
-                return ApiError.BadRequest("tools", "tools must be an array");
+                return Problem.BadRequest("tools", "tools must be an array");
             }
             foreach (var tool in array.EnumerateArray())
             {
@@ -40,44 +41,44 @@ public static partial class LlmRequestParser
         return null;
     }
 
-    private static ApiError? CheckTool(JsonElement tool, string at, out string name)
+    private static Problem? CheckTool(JsonElement tool, string at, out string name)
     {
         name = "";
         if (tool.ValueKind != JsonValueKind.Object)
         {
-            return ApiError.BadRequest(at, $"{at} must be an object");
+            return Problem.BadRequest(at, $"{at} must be an object");
         }
         if (JsonChecks.String(tool, "type") != "function")
         {
-            return ApiError.BadRequest($"{at}.type", $"{at}.type must be \"function\"");
+            return Problem.BadRequest($"{at}.type", $"{at}.type must be \"function\"");
         }
         if (!JsonChecks.Has(tool, "function", out var function) || function.ValueKind != JsonValueKind.Object)
         {
-            return ApiError.BadRequest($"{at}.function", $"{at}.function must be an object");
+            return Problem.BadRequest($"{at}.function", $"{at}.function must be an object");
         }
         if (JsonChecks.String(function, "name") is not { } n || !FunctionName().IsMatch(n))
         {
-            return ApiError.BadRequest($"{at}.function.name",
+            return Problem.BadRequest($"{at}.function.name",
                 $"{at}.function.name must be 1 to 64 letters, digits, underscores or dashes");
         }
         if (JsonChecks.Has(function, "description", out var description) && description.ValueKind != JsonValueKind.String)
         {
-            return ApiError.BadRequest($"{at}.function.description", $"{at}.function.description must be a string");
+            return Problem.BadRequest($"{at}.function.description", $"{at}.function.description must be a string");
         }
         if (JsonChecks.Has(function, "parameters", out var parameters) && parameters.ValueKind != JsonValueKind.Object)
         {
-            return ApiError.BadRequest($"{at}.function.parameters", $"{at}.function.parameters must be a JSON Schema object");
+            return Problem.BadRequest($"{at}.function.parameters", $"{at}.function.parameters must be a JSON Schema object");
         }
         if (!JsonChecks.IsTranscodable(tool))
         {
-            return ApiError.BadRequest(at, $"{at} contains a string that is not valid UTF-16 text");
+            return Problem.BadRequest(at, $"{at} contains a string that is not valid UTF-16 text");
         }
         name = n;
         return null;
     }
 
     /// <summary>choice is "none", "auto", "required" or "function" (a named function that is in tools).</summary>
-    private static ApiError? ParseToolChoice(JsonElement body, List<string> names, out string choice)
+    private static Problem? ParseToolChoice(JsonElement body, List<string> names, out string choice)
     {
         choice = "auto";
         if (!JsonChecks.Has(body, "tool_choice", out var e))
@@ -89,7 +90,7 @@ public static partial class LlmRequestParser
             choice = e.GetString()!;
             if (choice == "required" && names.Count == 0)
             {
-                return ApiError.BadRequest("tool_choice", "tool_choice \"required\" needs tools");
+                return Problem.BadRequest("tool_choice", "tool_choice \"required\" needs tools");
             }
             return null;
         }
@@ -97,12 +98,12 @@ public static partial class LlmRequestParser
             ? JsonChecks.String(function, "name") : null;
         if (name is null)
         {
-            return ApiError.BadRequest("tool_choice",
+            return Problem.BadRequest("tool_choice",
                 "tool_choice must be \"none\", \"auto\", \"required\" or {\"type\":\"function\",\"function\":{\"name\":…}}");
         }
         if (!names.Contains(name))
         {
-            return ApiError.BadRequest("tool_choice", $"tool_choice names the function \"{name}\", which is not in tools");
+            return Problem.BadRequest("tool_choice", $"tool_choice names the function \"{name}\", which is not in tools");
         }
         choice = "function";
         return null;

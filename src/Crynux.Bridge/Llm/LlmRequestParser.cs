@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Crynux.Bridge.Api;
 
 namespace Crynux.Bridge.Llm;
 
 /// <summary>
 /// Validates an OpenAI chat or completion request body and turns it into gpt-task task_args. Never throws for bad input:
-/// every problem is a 400 ApiError naming the parameter. Unknown fields are ignored, as OpenAI-compatible servers do.
+/// every problem is a 400 Problem naming the parameter. Unknown fields are ignored, as OpenAI-compatible servers do.
 /// </summary>
 public static partial class LlmRequestParser
 {
@@ -24,11 +25,11 @@ public static partial class LlmRequestParser
     private sealed record Common(GenerationSettings Generation, long Seed, bool Stream, bool IncludeUsage, ulong MinVram,
         IReadOnlyList<string> Ignored, ulong? Vram);
 
-    public static (LlmRequest? Request, ApiError? Error) ParseChat(JsonElement body, LlmOptions options)
+    public static (LlmRequest? Request, Problem? Error) ParseChat(JsonElement body, LlmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         // || (not ??) so that every out variable is definitely assigned when no check failed.
-        ApiError? error;
+        Problem? error;
         if ((error = ParseModel(body, out var model)) is not null
             || (error = ParseMessages(body, model, out var messages)) is not null
             || (error = ParseCommon(body, options, ChatIgnored, out var common)) is not null
@@ -40,10 +41,10 @@ public static partial class LlmRequestParser
         return (Build(model, args, common, tools is not null), null);
     }
 
-    public static (LlmRequest? Request, ApiError? Error) ParseCompletion(JsonElement body, LlmOptions options)
+    public static (LlmRequest? Request, Problem? Error) ParseCompletion(JsonElement body, LlmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ApiError? error;
+        Problem? error;
         if ((error = ParseModel(body, out var model)) is not null
             || (error = ParsePrompt(body, out var prompt)) is not null
             || (error = ParseCommon(body, options, CompletionIgnored, out var common)) is not null)
@@ -58,39 +59,39 @@ public static partial class LlmRequestParser
     private static LlmRequest Build(string model, string args, Common c, bool hasTools) =>
         new(model, args, c.Generation.N, c.Stream, c.IncludeUsage, hasTools, c.MinVram, c.Ignored, c.Vram);
 
-    private static ApiError? ParseModel(JsonElement body, out string model)
+    private static Problem? ParseModel(JsonElement body, out string model)
     {
         model = "";
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return ApiError.BadRequest(null, "the request body must be a JSON object");
+            return Problem.BadRequest(null, "the request body must be a JSON object");
         }
         if (!JsonChecks.Has(body, "model", out var e))
         {
-            return ApiError.BadRequest("model", "model is required");
+            return Problem.BadRequest("model", "model is required");
         }
         if (string.IsNullOrWhiteSpace(JsonChecks.AsString(e)))
         {
-            return ApiError.BadRequest("model", "model must be a non-empty string");
+            return Problem.BadRequest("model", "model must be a non-empty string");
         }
         if (Models.ModelId.Check(e.GetString()!) is { } shape)
         {
-            return ApiError.BadRequest("model", shape);
+            return Problem.BadRequest("model", shape);
         }
         model = e.GetString()!;
         return null;
     }
 
-    private static ApiError? ParsePrompt(JsonElement body, out string prompt)
+    private static Problem? ParsePrompt(JsonElement body, out string prompt)
     {
         prompt = "";
         if (!JsonChecks.Has(body, "prompt", out var e))
         {
-            return ApiError.BadRequest("prompt", "prompt is required");
+            return Problem.BadRequest("prompt", "prompt is required");
         }
         if (e.ValueKind == JsonValueKind.Array && e.GetArrayLength() > 1)
         {
-            return ApiError.BadRequest("prompt", "only one prompt is supported");
+            return Problem.BadRequest("prompt", "only one prompt is supported");
         }
         if (e.ValueKind == JsonValueKind.Array && e.GetArrayLength() == 1 && e[0].ValueKind == JsonValueKind.String)
         {
@@ -98,17 +99,17 @@ public static partial class LlmRequestParser
         }
         if (JsonChecks.AsString(e) is not { } text)
         {
-            return ApiError.BadRequest("prompt", "prompt must be a string or an array of one string");
+            return Problem.BadRequest("prompt", "prompt must be a string or an array of one string");
         }
         prompt = text;
         return null;
     }
 
-    private static ApiError? ParseCommon(JsonElement body, LlmOptions options, string[] ignoredNames, out Common common)
+    private static Problem? ParseCommon(JsonElement body, LlmOptions options, string[] ignoredNames, out Common common)
     {
         common = null!;
         var limit = options.MaxTokensLimit;
-        ApiError? error;
+        Problem? error;
         if ((error = JsonChecks.Number(body, "temperature", 0, 2, out var temperature)) is not null
             || (error = JsonChecks.Number(body, "top_p", 0, 1, out var topP)) is not null
             || (error = JsonChecks.Integer(body, "top_k", 1, int.MaxValue, out var topK)) is not null
@@ -135,7 +136,7 @@ public static partial class LlmRequestParser
         {
             if (count > 1)
             {
-                return ApiError.BadRequest("n", "n greater than 1 needs sampling, so temperature must be above 0");
+                return Problem.BadRequest("n", "n greater than 1 needs sampling, so temperature must be above 0");
             }
             doSample = false;
         }
@@ -154,7 +155,7 @@ public static partial class LlmRequestParser
         return null;
     }
 
-    private static ApiError? ParseStop(JsonElement body, out IReadOnlyList<string> stop)
+    private static Problem? ParseStop(JsonElement body, out IReadOnlyList<string> stop)
     {
         stop = [];
         if (!JsonChecks.Has(body, "stop", out var e))
@@ -165,21 +166,21 @@ public static partial class LlmRequestParser
         {
             if (JsonChecks.AsString(e) is not { Length: > 0 } single)
             {
-                return ApiError.BadRequest("stop", "stop must be a non-empty string");
+                return Problem.BadRequest("stop", "stop must be a non-empty string");
             }
             stop = [single];
             return null;
         }
         if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() > 4)
         {
-            return ApiError.BadRequest("stop", "stop must be a string or an array of at most 4 strings");
+            return Problem.BadRequest("stop", "stop must be a string or an array of at most 4 strings");
         }
         var list = new List<string>();
         foreach (var item in e.EnumerateArray())
         {
             if (JsonChecks.AsString(item) is not { Length: > 0 } text)
             {
-                return ApiError.BadRequest($"stop[{list.Count}]", $"stop[{list.Count}] must be a non-empty string");
+                return Problem.BadRequest($"stop[{list.Count}]", $"stop[{list.Count}] must be a non-empty string");
             }
             list.Add(text);
         }
@@ -187,7 +188,7 @@ public static partial class LlmRequestParser
         return null;
     }
 
-    private static ApiError? ParseStream(JsonElement body, out bool stream, out bool includeUsage)
+    private static Problem? ParseStream(JsonElement body, out bool stream, out bool includeUsage)
     {
         includeUsage = false;
         stream = false;
@@ -202,12 +203,12 @@ public static partial class LlmRequestParser
         }
         if (options.ValueKind != JsonValueKind.Object)
         {
-            return ApiError.BadRequest("stream_options", "stream_options must be an object");
+            return Problem.BadRequest("stream_options", "stream_options must be an object");
         }
         if (!stream)
         {
             // OpenAI answers the same: the options only make sense for a stream.
-            return ApiError.BadRequest("stream_options", "stream_options is only allowed when stream is true");
+            return Problem.BadRequest("stream_options", "stream_options is only allowed when stream is true");
         }
         var usageError = JsonChecks.Bool(options, "include_usage", out var usage, "stream_options.include_usage");
         includeUsage = usage ?? false;
@@ -215,7 +216,7 @@ public static partial class LlmRequestParser
     }
 
     /// <summary>Ignored parameters are still type-checked, so that a client's mistake is reported rather than hidden.</summary>
-    private static ApiError? CheckIgnored(JsonElement body)
+    private static Problem? CheckIgnored(JsonElement body)
     {
         if ((JsonChecks.Number(body, "frequency_penalty", -2, 2, out _) ?? JsonChecks.Number(body, "presence_penalty", -2, 2, out _))
             is { } error)
@@ -226,7 +227,7 @@ public static partial class LlmRequestParser
         {
             if (JsonChecks.Has(body, name, out var e) && (e.ValueKind != kind || JsonChecks.Readable(e, name) is not null))
             {
-                return ApiError.BadRequest(name, $"{name} must be {what}" + (e.ValueKind == kind ? " of valid Unicode text and numbers" : ""));
+                return Problem.BadRequest(name, $"{name} must be {what}" + (e.ValueKind == kind ? " of valid Unicode text and numbers" : ""));
             }
         }
         return null;

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Crynux.Bridge.Llm;
 
-/// <summary>OpenAI response bodies (UTF-8 JSON) for a finished LLM task: non-streamed, streamed chunks, and errors.</summary>
+/// <summary>OpenAI response bodies (UTF-8 JSON) for a finished LLM task: non-streamed and streamed chunks (errors: Api.Problem.OpenAiBody).</summary>
 public static partial class OpenAiResponses
 {
     public static byte[] ChatCompletion(string id, long created, LlmResult result)
@@ -62,21 +62,6 @@ public static partial class OpenAiResponses
             }
             w.WriteEndArray();
             WriteUsage(w, result);
-        });
-    }
-
-    /// <summary>The OpenAI error envelope; all four keys are always present (OpenAI's schema requires them).</summary>
-    public static byte[] Error(ApiError error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        return Write(w =>
-        {
-            w.WriteStartObject("error");
-            w.WriteString("message", error.Message);
-            w.WriteString("type", error.Type);
-            w.WriteString("param", error.Param);
-            w.WriteString("code", error.Code);
-            w.WriteEndObject();
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Crynux.Bridge.Api;
 
 namespace Crynux.Bridge.Llm;
 
@@ -11,12 +12,12 @@ internal static class ResponsesInput
 {
     public const string SourceKey = "_source";
 
-    public static ApiError? Parse(JsonElement body, out List<JsonNode> messages)
+    public static Problem? Parse(JsonElement body, out List<JsonNode> messages)
     {
         messages = [];
         if (!JsonChecks.Has(body, "input", out var input))
         {
-            return ApiError.BadRequest("input", "input is required");
+            return Problem.BadRequest("input", "input is required");
         }
         if (JsonChecks.AsString(input) is { } text)
         {
@@ -25,7 +26,7 @@ internal static class ResponsesInput
         }
         if (input.ValueKind != JsonValueKind.Array || input.GetArrayLength() == 0)
         {
-            return ApiError.BadRequest("input", "input must be a string or a non-empty array of input items");
+            return Problem.BadRequest("input", "input must be a string or a non-empty array of input items");
         }
         var index = 0;
         foreach (var item in input.EnumerateArray())
@@ -33,7 +34,7 @@ internal static class ResponsesInput
             var at = $"input[{index++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                return ApiError.BadRequest(at, $"{at} must be an object");
+                return Problem.BadRequest(at, $"{at} must be an object");
             }
             // An item without a type is a message (EasyInputMessage).
             var type = JsonChecks.Has(item, "type", out var t) ? JsonChecks.AsString(t) : "message";
@@ -42,7 +43,7 @@ internal static class ResponsesInput
                 "message" => AddMessage(item, at, messages),
                 "function_call" => AddFunctionCall(item, at, messages),
                 "function_call_output" => AddFunctionOutput(item, at, messages),
-                _ => ApiError.BadRequest($"{at}.type",
+                _ => Problem.BadRequest($"{at}.type",
                     $"{at}.type must be \"message\", \"function_call\" or \"function_call_output\" (other item types are not supported here)"),
             };
             if (error is not null)
@@ -56,16 +57,16 @@ internal static class ResponsesInput
     private static JsonObject Message(string role, JsonNode? content, string source) =>
         new() { ["role"] = role, ["content"] = content, [SourceKey] = source };
 
-    private static ApiError? AddMessage(JsonElement item, string at, List<JsonNode> messages)
+    private static Problem? AddMessage(JsonElement item, string at, List<JsonNode> messages)
     {
         var role = JsonChecks.String(item, "role");
         if (role is not ("user" or "assistant" or "system" or "developer"))
         {
-            return ApiError.BadRequest($"{at}.role", $"{at}.role must be one of user, assistant, system, developer");
+            return Problem.BadRequest($"{at}.role", $"{at}.role must be one of user, assistant, system, developer");
         }
         if (!JsonChecks.Has(item, "content", out var content))
         {
-            return ApiError.BadRequest($"{at}.content", $"{at}.content is required");
+            return Problem.BadRequest($"{at}.content", $"{at}.content is required");
         }
         if (JsonChecks.AsString(content) is { } text)
         {
@@ -74,7 +75,7 @@ internal static class ResponsesInput
         }
         if (content.ValueKind != JsonValueKind.Array || content.GetArrayLength() == 0)
         {
-            return ApiError.BadRequest($"{at}.content", $"{at}.content must be a string or a non-empty array of content parts");
+            return Problem.BadRequest($"{at}.content", $"{at}.content must be a string or a non-empty array of content parts");
         }
         var parts = new JsonArray();
         foreach (var part in content.EnumerateArray())
@@ -87,7 +88,7 @@ internal static class ResponsesInput
                 case "input_text" or "output_text":
                     if (JsonChecks.String(part, "text") is not { } partText)
                     {
-                        return ApiError.BadRequest($"{path}.text", $"{path}.text must be a string");
+                        return Problem.BadRequest($"{path}.text", $"{path}.text must be a string");
                     }
                     parts.Add(new JsonObject { ["type"] = "text", ["text"] = partText });
                     break;
@@ -97,16 +98,16 @@ internal static class ResponsesInput
                 case "input_image" when role == "user":
                     if (JsonChecks.Has(part, "file_id", out _))
                     {
-                        return ApiError.BadRequest($"{path}.file_id", "file ids are not supported here; send the image as a data: URL in image_url");
+                        return Problem.BadRequest($"{path}.file_id", "file ids are not supported here; send the image as a data: URL in image_url");
                     }
                     if (JsonChecks.String(part, "image_url") is not { } url)
                     {
-                        return ApiError.BadRequest($"{path}.image_url", $"{path}.image_url must be a data: URL");
+                        return Problem.BadRequest($"{path}.image_url", $"{path}.image_url must be a data: URL");
                     }
                     parts.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = url } });
                     break;
                 default:
-                    return ApiError.BadRequest($"{path}.type", role == "user"
+                    return Problem.BadRequest($"{path}.type", role == "user"
                         ? $"{path}.type must be \"input_text\" or \"input_image\""
                         : $"{path}.type must be \"input_text\" or \"output_text\" in a {role} message");
             }
@@ -116,22 +117,22 @@ internal static class ResponsesInput
     }
 
     /// <summary>Consecutive function_call items are one assistant turn with several tool calls, as in chat.</summary>
-    private static ApiError? AddFunctionCall(JsonElement item, string at, List<JsonNode> messages)
+    private static Problem? AddFunctionCall(JsonElement item, string at, List<JsonNode> messages)
     {
         var callId = JsonChecks.String(item, "call_id");
         var name = JsonChecks.String(item, "name");
         var arguments = JsonChecks.String(item, "arguments");
         if (string.IsNullOrEmpty(callId))
         {
-            return ApiError.BadRequest($"{at}.call_id", $"{at}.call_id must be a non-empty string");
+            return Problem.BadRequest($"{at}.call_id", $"{at}.call_id must be a non-empty string");
         }
         if (string.IsNullOrEmpty(name))
         {
-            return ApiError.BadRequest($"{at}.name", $"{at}.name must be a non-empty string");
+            return Problem.BadRequest($"{at}.name", $"{at}.name must be a non-empty string");
         }
         if (arguments is null)
         {
-            return ApiError.BadRequest($"{at}.arguments", $"{at}.arguments must be a string (JSON text)");
+            return Problem.BadRequest($"{at}.arguments", $"{at}.arguments must be a string (JSON text)");
         }
         var call = new JsonObject
         {
@@ -151,16 +152,16 @@ internal static class ResponsesInput
         return null;
     }
 
-    private static ApiError? AddFunctionOutput(JsonElement item, string at, List<JsonNode> messages)
+    private static Problem? AddFunctionOutput(JsonElement item, string at, List<JsonNode> messages)
     {
         var callId = JsonChecks.String(item, "call_id");
         if (string.IsNullOrEmpty(callId))
         {
-            return ApiError.BadRequest($"{at}.call_id", $"{at}.call_id must be a non-empty string");
+            return Problem.BadRequest($"{at}.call_id", $"{at}.call_id must be a non-empty string");
         }
         if (!JsonChecks.Has(item, "output", out var output))
         {
-            return ApiError.BadRequest($"{at}.output", $"{at}.output is required");
+            return Problem.BadRequest($"{at}.output", $"{at}.output is required");
         }
         string text;
         if (JsonChecks.AsString(output) is { } s)
@@ -175,7 +176,7 @@ internal static class ResponsesInput
         }
         else
         {
-            return ApiError.BadRequest($"{at}.output", $"{at}.output must be a string or an array of input_text parts");
+            return Problem.BadRequest($"{at}.output", $"{at}.output must be a string or an array of input_text parts");
         }
         var message = Message("tool", text, at);
         message["tool_call_id"] = callId;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Crynux.Bridge.Api;
 
 namespace Crynux.Bridge.Llm;
 
@@ -29,7 +30,7 @@ public static partial class ResponsesRequestParser
     private static partial Regex ToolPath();
 
     /// <summary>previous_response_id, checked before the rest so that the endpoint can load that conversation.</summary>
-    public static ApiError? PreviousResponseId(JsonElement body, out string? id)
+    public static Problem? PreviousResponseId(JsonElement body, out string? id)
     {
         id = null;
         if (!JsonChecks.Has(body, "previous_response_id", out var e))
@@ -37,28 +38,28 @@ public static partial class ResponsesRequestParser
             return null;
         }
         id = JsonChecks.AsString(e);
-        return string.IsNullOrEmpty(id) ? ApiError.BadRequest("previous_response_id", "previous_response_id must be a non-empty string") : null;
+        return string.IsNullOrEmpty(id) ? Problem.BadRequest("previous_response_id", "previous_response_id must be a non-empty string") : null;
     }
 
     /// <param name="body">The request body.</param>
     /// <param name="history">The stored conversation of previous_response_id (chat messages), or null.</param>
     /// <param name="options">The LLM limits.</param>
-    public static (ResponsesRequest? Request, ApiError? Error) Parse(JsonElement body, JsonArray? history, LlmOptions options)
+    public static (ResponsesRequest? Request, Problem? Error) Parse(JsonElement body, JsonArray? history, LlmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return (null, ApiError.BadRequest(null, "the request body must be a JSON object"));
+            return (null, Problem.BadRequest(null, "the request body must be a JSON object"));
         }
         if (!JsonChecks.IsTranscodable(body))
         {
-            return (null, ApiError.BadRequest(null, "the request body contains a string that is not valid UTF-16 text"));
+            return (null, Problem.BadRequest(null, "the request body contains a string that is not valid UTF-16 text"));
         }
         foreach (var name in Unsupported)
         {
             if (JsonChecks.Has(body, name, out _))
             {
-                return (null, ApiError.BadRequest(name, $"{name} is not supported by this bridge"));
+                return (null, Problem.BadRequest(name, $"{name} is not supported by this bridge"));
             }
         }
         if (JsonChecks.Bool(body, "background", out var background) is { } backgroundError)
@@ -67,15 +68,15 @@ public static partial class ResponsesRequestParser
         }
         if (background == true)
         {
-            return (null, ApiError.BadRequest("background", "background responses are not supported; use stream or wait for the answer"));
+            return (null, Problem.BadRequest("background", "background responses are not supported; use stream or wait for the answer"));
         }
-        ApiError? error;
+        Problem? error;
         JsonNode? instructions = null;
         if (JsonChecks.Has(body, "instructions", out var i))
         {
             if (JsonChecks.AsString(i) is not { } text)
             {
-                return (null, ApiError.BadRequest("instructions", "instructions must be a string"));
+                return (null, Problem.BadRequest("instructions", "instructions must be a string"));
             }
             instructions = text;
         }
@@ -143,7 +144,7 @@ public static partial class ResponsesRequestParser
     }
 
     /// <summary>OpenAI's limits: at most 16 pairs, keys up to 64 characters, values strings up to 512.</summary>
-    private static ApiError? CheckMetadata(JsonElement body)
+    private static Problem? CheckMetadata(JsonElement body)
     {
         if (!JsonChecks.Has(body, "metadata", out var metadata))
         {
@@ -151,29 +152,29 @@ public static partial class ResponsesRequestParser
         }
         if (metadata.ValueKind != JsonValueKind.Object)
         {
-            return ApiError.BadRequest("metadata", "metadata must be an object of strings");
+            return Problem.BadRequest("metadata", "metadata must be an object of strings");
         }
         var count = 0;
         foreach (var pair in metadata.EnumerateObject())
         {
             if (++count > MaxMetadataPairs)
             {
-                return ApiError.BadRequest("metadata", $"metadata holds at most {MaxMetadataPairs} pairs");
+                return Problem.BadRequest("metadata", $"metadata holds at most {MaxMetadataPairs} pairs");
             }
             if (pair.Name.Length > 64)
             {
-                return ApiError.BadRequest("metadata", "metadata keys are at most 64 characters");
+                return Problem.BadRequest("metadata", "metadata keys are at most 64 characters");
             }
             if (pair.Value.ValueKind != JsonValueKind.String || pair.Value.GetString()!.Length > 512)
             {
-                return ApiError.BadRequest($"metadata.{pair.Name}", $"metadata.{pair.Name} must be a string of at most 512 characters");
+                return Problem.BadRequest($"metadata.{pair.Name}", $"metadata.{pair.Name} must be a string of at most 512 characters");
             }
         }
         return null;
     }
 
     /// <summary>Function tools {type, name, description, parameters, strict} become chat tools {type, function: {…}}.</summary>
-    private static ApiError? ConvertTools(JsonElement body, out JsonArray? tools, out JsonNode? toolChoice)
+    private static Problem? ConvertTools(JsonElement body, out JsonArray? tools, out JsonNode? toolChoice)
     {
         tools = null;
         toolChoice = null;
@@ -181,7 +182,7 @@ public static partial class ResponsesRequestParser
         {
             if (array.ValueKind != JsonValueKind.Array)
             {
-                return ApiError.BadRequest("tools", "tools must be an array");
+                return Problem.BadRequest("tools", "tools must be an array");
             }
             tools = [];
             foreach (var tool in array.EnumerateArray())
@@ -189,11 +190,11 @@ public static partial class ResponsesRequestParser
                 var at = $"tools[{tools.Count}]";
                 if (tool.ValueKind != JsonValueKind.Object)
                 {
-                    return ApiError.BadRequest(at, $"{at} must be an object");
+                    return Problem.BadRequest(at, $"{at} must be an object");
                 }
                 if (JsonChecks.String(tool, "type") != "function")
                 {
-                    return ApiError.BadRequest($"{at}.type", $"{at}.type must be \"function\": the network runs only function tools");
+                    return Problem.BadRequest($"{at}.type", $"{at}.type must be \"function\": the network runs only function tools");
                 }
                 var function = new JsonObject();
                 foreach (var field in tool.EnumerateObject())
@@ -218,7 +219,7 @@ public static partial class ResponsesRequestParser
             }
             else
             {
-                return ApiError.BadRequest("tool_choice", "tool_choice must be \"none\", \"auto\", \"required\" or {\"type\":\"function\",\"name\":…}");
+                return Problem.BadRequest("tool_choice", "tool_choice must be \"none\", \"auto\", \"required\" or {\"type\":\"function\",\"name\":…}");
             }
         }
         return null;

@@ -54,7 +54,6 @@ public sealed class BridgeMetrics : IDisposable
     public void Count(string name, string labels, long value = 1)
     {
         var series = _series.GetOrAdd((name, labels), static key => new Series(key.Labels));
-        Interlocked.Add(ref series.Total, value);
         _counters.GetOrAdd(name, static (n, meter) => meter.CreateCounter<long>(n, description: HelpOf(n)), _meter).Add(value, series.Tags);
     }
 
@@ -77,8 +76,6 @@ public sealed class BridgeMetrics : IDisposable
             _gauges[name] = read;
         }
     }
-
-    public long CounterValue(string name, string labels) => _series.TryGetValue((name, labels), out var s) ? Interlocked.Read(ref s.Total) : 0;
 
     /// <summary>Admitted Relay tasks and their fees (GWei), by task type and how the fee was chosen.</summary>
     public void TaskFee(string taskType, string mode, System.Numerics.BigInteger feeWei, int relayTasks)
@@ -103,11 +100,9 @@ public sealed class BridgeMetrics : IDisposable
 
     private static string? HelpOf(string name) => Help.GetValueOrDefault(name);
 
-    /// <summary>One label set: its tags, parsed once from <c>key="value",…</c>, and a running total for <see cref="CounterValue"/>.</summary>
+    /// <summary>One label set: its tags, parsed once from <c>key="value",…</c>.</summary>
     private sealed class Series(string labels)
     {
-        public long Total;
-
         public TagList Tags { get; } = Parse(labels);
 
         private static TagList Parse(string labels)

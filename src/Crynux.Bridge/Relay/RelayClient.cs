@@ -281,9 +281,6 @@ public sealed partial class RelayClient
     public Task<RelayNodeNumbers> GetNodeNumbersAsync(CancellationToken ct) =>
         SendAsync("nodes_number", () => new HttpRequestMessage(HttpMethod.Get, "v1/network/nodes/number"), ReadData<RelayNodeNumbers>, ct);
 
-    public Task<long> GetQueuedCountAsync(CancellationToken ct) =>
-        SendAsync("queue_count", () => new HttpRequestMessage(HttpMethod.Get, "v1/stats/queue/count"), ReadData<long>, ct);
-
     /// <summary>The wallet's Relay account balance in wei (v2: the checksummed address in the path is the signer).</summary>
     public async Task<System.Numerics.BigInteger> GetBalanceAsync(CancellationToken ct)
     {
@@ -396,6 +393,9 @@ public sealed partial class RelayClient
         }
     }
 
+    /// <summary>Retries of the shared reads (clock, events, balance): short, since they are few and the engine waits on them.</summary>
+    private static readonly RetryBackOff SharedReadBackOff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), 0.5);
+
     private async Task<bool> BackOffAsync(string endpoint, int attempt, int maxAttempts, CancellationToken ct)
     {
         _metrics.RelayRequest(endpoint, "transient");
@@ -403,8 +403,7 @@ public sealed partial class RelayClient
         {
             return false;
         }
-        var delay = TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble()));
-        await Task.Delay(delay, _time, ct);
+        await Task.Delay(SharedReadBackOff.Delay(attempt, Random.Shared), _time, ct);
         return true;
     }
 

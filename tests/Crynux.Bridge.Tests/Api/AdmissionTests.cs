@@ -2,7 +2,7 @@ using System.Net;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Tests.Support;
 using Dapper;
-using static Crynux.Bridge.Tests.Engine.TaskWorkflowTests;
+using static Crynux.Bridge.Tests.Support.TestTasks;
 
 namespace Crynux.Bridge.Tests.Api;
 

@@ -54,7 +54,7 @@ public sealed class CompletionsAndRedisTests
             var admitted = 0;
             for (var i = 0; i < 10; i++)
             {
-                using var response = await bridge.PostAsync("v1/inference_tasks", Engine.TaskWorkflowTests.LlmTask(), key, baseUrl: i % 2 == 0 ? null : secondUrl);
+                using var response = await bridge.PostAsync("v1/inference_tasks", TestTasks.LlmTask(), key, baseUrl: i % 2 == 0 ? null : secondUrl);
                 admitted += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
             }
             // A burst of 5 for the key, wherever the requests land (one more may have refilled at 5 a minute).

@@ -3,7 +3,7 @@ using Crynux.Bridge.Api;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Tests.Support;
-using static Crynux.Bridge.Tests.Engine.TaskWorkflowTests;
+using static Crynux.Bridge.Tests.Support.TestTasks;
 
 namespace Crynux.Bridge.Tests.Api;
 

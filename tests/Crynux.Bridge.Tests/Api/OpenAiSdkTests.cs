@@ -152,7 +152,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
     public async Task Two_hundred_simultaneous_requests_on_a_use_limit_of_50_admit_exactly_50()
     {
         var key = await _bridge.CreateKeyAsync("0x" + new string('4', 40), "chat,image", 50, 0);
-        var requests = Enumerable.Range(0, 200).Select(_ => _bridge.PostAsync("v1/inference_tasks", Engine.TaskWorkflowTests.LlmTask(), key)).ToList();
+        var requests = Enumerable.Range(0, 200).Select(_ => _bridge.PostAsync("v1/inference_tasks", TestTasks.LlmTask(), key)).ToList();
         var responses = await Task.WhenAll(requests);
         Assert.Equal(50, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(150, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
@@ -170,7 +170,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         var admitted = 0;
         while (true)
         {
-            using var r = await _bridge.PostAsync("v1/inference_tasks", Engine.TaskWorkflowTests.LlmTask(), key);
+            using var r = await _bridge.PostAsync("v1/inference_tasks", TestTasks.LlmTask(), key);
             if (r.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 Assert.Equal(TimeSpan.FromSeconds(1), r.Headers.RetryAfter!.Delta);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Crynux.Bridge.Api.Admin;
 using Crynux.Bridge.Data;
-using Crynux.Bridge.Tests.Engine;
 using Crynux.Bridge.Tests.Support;
 using Crynux.Crypto;
 
@@ -16,8 +15,8 @@ public sealed class ConsoleApiTests
     public async Task The_overview_and_the_task_list_count_real_tasks(string driver)
     {
         await using var bridge = await ConsoleTestSupport.StartAsync(driver);
-        var llm = await bridge.RunRawAsync(TaskWorkflowTests.LlmTask());
-        var sd = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1));
+        var llm = await bridge.RunRawAsync(TestTasks.LlmTask());
+        var sd = await bridge.RunRawAsync(TestTasks.SdTask(1));
         Assert.Equal(ClientTaskStatus.Success, llm.Status);
         Assert.Equal(ClientTaskStatus.Success, sd.Status);
 

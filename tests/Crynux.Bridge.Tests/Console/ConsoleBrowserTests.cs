@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Crynux.Bridge.Data;
-using Crynux.Bridge.Tests.Engine;
 using Crynux.Bridge.Tests.Ops;
 using Crynux.Bridge.Tests.Support;
 using Microsoft.Playwright;
@@ -75,14 +74,14 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     public async Task Sign_in_see_charts_drawn_from_real_tasks_and_open_a_validation_groups_trace()
     {
         await using var bridge = await ConsoleTestSupport.StartAsync(unselectedSeeds: false);
-        bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
-        var group = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1)); // a validation group: three lanes in its trace
+        bridge.Devnet.Control.EnqueueSamplingSeed(TestTasks.SelectedSeed(bridge.Wallet));
+        var group = await bridge.RunRawAsync(TestTasks.SdTask(1)); // a validation group: three lanes in its trace
         foreach (var seed in TestBridge.SeedsNotSelected(bridge.Wallet).Take(8))
         {
             bridge.Devnet.Control.EnqueueSamplingSeed(seed);
         }
-        await bridge.RunRawAsync(TaskWorkflowTests.LlmTask("one"));
-        await bridge.RunRawAsync(TaskWorkflowTests.LlmTask("two"));
+        await bridge.RunRawAsync(TestTasks.LlmTask("one"));
+        await bridge.RunRawAsync(TestTasks.LlmTask("two"));
         Assert.Equal(ClientTaskStatus.Success, group.Status);
         var (context, page, problems) = await OpenAsync();
         await using var _ = context;
@@ -120,7 +119,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
             // The key API (GET/PATCH /v1/admin/keys) comes with spend accounting; the table is built against its contract.
             Assert.Skip("this build has no key API (GET /v1/admin/keys)");
         }
-        await bridge.RunRawAsync(TaskWorkflowTests.LlmTask());
+        await bridge.RunRawAsync(TestTasks.LlmTask());
         var (context, page, problems) = await OpenAsync();
         await using var _ = context;
         await SignInWithTokenAsync(page, bridge.BaseUrl);
@@ -150,7 +149,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     public async Task A_root_signature_made_in_the_browser_signs_in()
     {
         await using var bridge = await ConsoleTestSupport.StartAsync();
-        await bridge.RunRawAsync(TaskWorkflowTests.LlmTask());
+        await bridge.RunRawAsync(TestTasks.LlmTask());
         var (context, page, problems) = await OpenAsync();
         await using var _ = context;
         await page.GotoAsync(new Uri(bridge.BaseUrl, "static/console.html").ToString());
@@ -176,7 +175,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
     public async Task Page_load_with_ten_thousand_tasks_is_measured()
     {
         await using var bridge = await ConsoleTestSupport.StartAsync();
-        await ConsoleSeed.InsertFinishedTasksAsync(bridge.Service<TaskStore>().Database, 10_000, TimeSpan.FromDays(1), TestContext.Current.CancellationToken);
+        await ConsoleSeed.InsertFinishedTasksAsync(bridge.Service<Database>(), 10_000, TimeSpan.FromDays(1), TestContext.Current.CancellationToken);
         var (context, page, problems) = await OpenAsync();
         await using var _ = context;
         await SignInWithTokenAsync(page, bridge.BaseUrl); // warms the server and stores the credential in the tab

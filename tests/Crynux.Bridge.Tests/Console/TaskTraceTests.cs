@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Crynux.Bridge.Data;
-using Crynux.Bridge.Tests.Engine;
 using Crynux.Bridge.Tests.Support;
 using Crynux.Devnet;
 
@@ -35,7 +34,7 @@ public sealed class TaskTraceTests
     public async Task A_success_trace_matches_the_devnets_history_and_survives_a_restart(string driver)
     {
         await using var bridge = await ConsoleTestSupport.StartAsync(driver);
-        var task = await bridge.RunRawAsync(TaskWorkflowTests.LlmTask());
+        var task = await bridge.RunRawAsync(TestTasks.LlmTask());
         Assert.Equal(ClientTaskStatus.Success, task.Status);
         var member = Assert.Single(await bridge.Service<TaskStore>().GetMembersAsync(task.Id, TestContext.Current.CancellationToken));
 
@@ -88,8 +87,8 @@ public sealed class TaskTraceTests
     public async Task A_validation_group_trace_has_three_members_with_the_devnets_histories()
     {
         await using var bridge = await ConsoleTestSupport.StartAsync(unselectedSeeds: false);
-        bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
-        var task = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1));
+        bridge.Devnet.Control.EnqueueSamplingSeed(TestTasks.SelectedSeed(bridge.Wallet));
+        var task = await bridge.RunRawAsync(TestTasks.SdTask(1));
         Assert.Equal(ClientTaskStatus.Success, task.Status);
         var members = await bridge.Service<TaskStore>().GetMembersAsync(task.Id, TestContext.Current.CancellationToken);
         Assert.Equal(3, members.Count);
@@ -117,7 +116,7 @@ public sealed class TaskTraceTests
     public async Task An_aborted_task_trace_shows_the_error_report_and_the_abort()
     {
         await using var bridge = await ConsoleTestSupport.StartAsync(devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour { ErrorRate = 1 });
-        var task = await bridge.RunRawAsync(TaskWorkflowTests.LlmTask());
+        var task = await bridge.RunRawAsync(TestTasks.LlmTask());
         Assert.Equal(ClientTaskStatus.Failed, task.Status);
 
         var (status, body) = await ConsoleTestSupport.GetAsync(bridge, $"v1/admin/tasks?{Auth}");
@@ -137,7 +136,7 @@ public sealed class TaskTraceTests
     public async Task A_task_the_relay_refused_is_traced_with_the_refusal()
     {
         await using var bridge = await TestBridge.StartAsync(fund: false, configure: o => o.Admin.AuthToken = ConsoleTestSupport.Token);
-        var task = await bridge.RunRawAsync(TaskWorkflowTests.LlmTask());
+        var task = await bridge.RunRawAsync(TestTasks.LlmTask());
         Assert.Equal(ClientTaskStatus.Failed, task.Status);
         var (_, body) = await ConsoleTestSupport.GetAsync(bridge, $"v1/admin/tasks?{Auth}");
         var member = body.GetProperty("data")[0].GetProperty("parallel_tasks")[0];
@@ -149,7 +148,7 @@ public sealed class TaskTraceTests
     public async Task Wrong_or_missing_tokens_get_401_and_unknown_ids_400()
     {
         await using var bridge = await ConsoleTestSupport.StartAsync();
-        var task = await bridge.RunRawAsync(TaskWorkflowTests.LlmTask());
+        var task = await bridge.RunRawAsync(TestTasks.LlmTask());
         var taskId = (await bridge.Service<TaskStore>().GetMembersAsync(task.Id, TestContext.Current.CancellationToken))[0].TaskId;
         foreach (var path in new[] { "v1/admin/tasks", "v1/admin/llm/tasks", $"v1/admin/tasks/{taskId}/trace", $"v1/admin/llm/tasks/{taskId}/trace" })
         {
@@ -188,9 +187,9 @@ public sealed class TaskTraceTests
     public async Task Only_the_newest_task_trace_max_tasks_are_traced()
     {
         await using var bridge = await ConsoleTestSupport.StartAsync(configure: o => o.Admin.TaskTraceMaxTasks = 2);
-        var first = await bridge.RunRawAsync(TaskWorkflowTests.LlmTask("one"));
-        await bridge.RunRawAsync(TaskWorkflowTests.LlmTask("two"));
-        await bridge.RunRawAsync(TaskWorkflowTests.LlmTask("three"));
+        var first = await bridge.RunRawAsync(TestTasks.LlmTask("one"));
+        await bridge.RunRawAsync(TestTasks.LlmTask("two"));
+        await bridge.RunRawAsync(TestTasks.LlmTask("three"));
         var (_, list) = await ConsoleTestSupport.GetAsync(bridge, $"v1/admin/tasks?{Auth}&limit=10");
         Assert.Equal(2, list.GetProperty("data").GetArrayLength());
         var (status, _) = await ConsoleTestSupport.GetAsync(bridge, $"v1/admin/tasks/{first.PublicId}/trace?{Auth}");

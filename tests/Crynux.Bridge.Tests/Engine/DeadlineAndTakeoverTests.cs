@@ -3,7 +3,7 @@ using Crynux.Bridge.Tests.Support;
 using Crynux.Devnet;
 using Crynux.Devnet.Relay;
 using Microsoft.Extensions.DependencyInjection;
-using static Crynux.Bridge.Tests.Engine.TaskWorkflowTests;
+using static Crynux.Bridge.Tests.Support.TestTasks;
 
 namespace Crynux.Bridge.Tests.Engine;
 

@@ -22,13 +22,13 @@ public sealed class FakeClockBridgeTests
         await bridge.StartBridgeAsync();
         bridge.Devnet.Control.AddFault(new FaultRule { Route = "create", Kind = FaultKind.Status, StatusCode = 502, Count = 1 });
         var key = await bridge.CreateKeyAsync("0x" + new string('4', 40), "chat,image", 0, 0);
-        using var response = await bridge.PostAsync("v1/inference_tasks", TaskWorkflowTests.LlmTask(), key);
+        using var response = await bridge.PostAsync("v1/inference_tasks", TestTasks.LlmTask(), key);
         var id = (await TestBridge.JsonAsync(response)).GetProperty("data").GetProperty("id").GetInt64();
         var store = bridge.Service<TaskStore>();
 
         // The create reached the Relay, its answer was lost: the row says so, and nothing more is asked while the clock stands.
         InferenceTaskRow member = null!;
-        await TaskWorkflowTests.WaitUntilAsync(() => (member = store.GetMembersAsync(id, Ct).GetAwaiter().GetResult()[0]).IsOutcomeUnknown);
+        await TestTasks.WaitUntilAsync(() => (member = store.GetMembersAsync(id, Ct).GetAwaiter().GetResult()[0]).IsOutcomeUnknown);
         var created = recorder.Calls.Single(c => c.Method == "POST" && c.Path.StartsWith("/v1/inference_tasks/0x", StringComparison.Ordinal));
         Assert.DoesNotContain(recorder.Calls, c => c.Method == "GET" && c.Path == "/v1/inference_tasks/" + member.TaskIdCommitment);
 

@@ -110,9 +110,9 @@ public sealed class RelayFaultTests
         using var recorder = new RelayCallRecorder();
         // The single validate route (a 2025 Relay); the batch validate's lost answer is in Relay2026/BatchRouteTests.
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.Protocol = 2025, unselectedSeeds: false, relayHandler: recorder);
-        bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
+        bridge.Devnet.Control.EnqueueSamplingSeed(TestTasks.SelectedSeed(bridge.Wallet));
         bridge.Devnet.Control.AddFault(Rule("validate", fault) with { Count = 1 });
-        var task = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1));
+        var task = await bridge.RunRawAsync(TestTasks.SdTask(1));
         Assert.Equal(ClientTaskStatus.Success, task.Status);
         Assert.Equal(1, bridge.Devnet.Control.FaultHits);
         Assert.Equal(3, bridge.Devnet.Control.GetTasks().Count);

@@ -2,7 +2,7 @@ using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Tests.Support;
 using Crynux.Devnet;
-using static Crynux.Bridge.Tests.Engine.TaskWorkflowTests;
+using static Crynux.Bridge.Tests.Support.TestTasks;
 
 namespace Crynux.Bridge.Tests.Engine;
 

@@ -1,25 +1,13 @@
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Tests.Support;
-using Crynux.Crypto;
 using Crynux.Devnet;
+using static Crynux.Bridge.Tests.Support.TestTasks;
 
 namespace Crynux.Bridge.Tests.Engine;
 
 /// <summary>The durable workflow against the devnet, on SQLite, MariaDB and PostgreSQL.</summary>
 public sealed class TaskWorkflowTests
 {
-    public static object SdTask(int n = 2) => new
-    {
-        task_type = 0,
-        task_args = $$$"""{"base_model":{"name":"crynux-network/sdxl-turbo","variant":"fp16"},"prompt":"a red fox","task_config":{"image_width":256,"image_height":256,"steps":1,"seed":7,"num_images":{{{n}}},"safety_checker":false,"cfg":0}}""",
-    };
-
-    public static object LlmTask(string text = "hello") => new
-    {
-        task_type = 1,
-        task_args = $$$"""{"model":"Qwen/Qwen2.5-7B","messages":[{"role":"user","content":"{{{text}}} <&> 你好"}],"generation_config":{"max_new_tokens":20,"num_return_sequences":1},"seed":3,"dtype":"bfloat16"}""",
-    };
-
     [Theory]
     [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
     public async Task Sd_task_with_two_images_and_llm_task_succeed_with_three_relay_requests_each(string driver)
@@ -118,17 +106,27 @@ public sealed class TaskWorkflowTests
     [Fact]
     public async Task Wrong_results_in_a_group_end_invalidated_and_the_task_still_succeeds_from_the_agreeing_pair()
     {
-        await using var bridge = await TestBridge.StartAsync();
+        // Exactly three nodes: the original's node stays busy until validation, so each member of the group runs on
+        // another node and the liar always runs one of them. The first task's seed is the one drawn for validation.
+        await using var bridge = await TestBridge.StartAsync(devnet: o =>
+        {
+            o.Nodes.Clear();
+            for (var i = 0; i < 3; i++)
+            {
+                o.Nodes.Add(new NodeOptions());
+            }
+        }, unselectedSeeds: false);
         var liar = bridge.Devnet.Control.NodeAddresses[0];
         bridge.Devnet.Control.SetNodeBehaviour(liar, new NodeBehaviour { WrongResults = true });
         bridge.Devnet.Control.EnqueueSamplingSeed(SelectedSeed(bridge.Wallet));
         var task = await bridge.RunRawAsync(LlmTask());
         var members = await bridge.Service<TaskStore>().GetMembersAsync(task.Id, TestContext.Current.CancellationToken);
-        if (members.Any(m => m.SelectedNode == liar))
-        {
-            Assert.Contains(members, m => m.State == InferenceStatus.EndInvalidated);
-        }
+        Assert.Equal(3, members.Count);
+        Assert.Equal(3, members.Select(m => m.SelectedNode).Distinct().Count());
+        Assert.Equal(InferenceStatus.EndInvalidated, members.Single(m => m.SelectedNode == liar).State);
+        Assert.All(members.Where(m => m.SelectedNode != liar), m => Assert.NotEqual(InferenceStatus.EndInvalidated, m.State));
         Assert.Equal(ClientTaskStatus.Success, task.Status);
+        Assert.NotEqual(members.Single(m => m.SelectedNode == liar).Id, task.ResultTaskId);
     }
 
     [Fact]
@@ -214,28 +212,5 @@ public sealed class TaskWorkflowTests
         var task = await bridge.Service<global::Crynux.Bridge.Engine.TaskSubmitter>().WaitAsync(id, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.Equal(ClientTaskStatus.Success, task.Status);
         Assert.Equal(1, bridge.CountLedger("TaskPayment"));
-    }
-
-    public static byte[] SelectedSeed(EthKey wallet)
-    {
-        ArgumentNullException.ThrowIfNull(wallet);
-        for (var i = 0; ; i++)
-        {
-            var seed = Keccak256.Hash(BitConverter.GetBytes(i));
-            if (Ecvrf.IsSelectedForValidation(Ecvrf.Prove(wallet, seed).Beta))
-            {
-                return seed;
-            }
-        }
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in 30 s");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
     }
 }

@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Numerics;
 using Crynux.Bridge.Data;
-using Crynux.Bridge.Observability;
 using Crynux.Bridge.Pricing;
 using Crynux.Bridge.Tests.Api;
-using Crynux.Bridge.Tests.Engine;
 using Crynux.Bridge.Tests.Support;
 using Crynux.Devnet;
 
@@ -88,11 +86,10 @@ public sealed class AutoFeeBridgeTests
         var after = await ChatAsync(bridge, 128);
         Assert.Equal(ExpectedLlmWei(4000, 128), after.Header);
 
-        var metrics = bridge.Service<BridgeMetrics>();
-        Assert.Equal(3, metrics.CounterValue("crynux_bridge_task_fees_total", "task_type=\"llm\",mode=\"auto\""));
+        Assert.Equal(3, await MetricValues.CounterAsync(bridge, "crynux_bridge_task_fees_total", "task_type=\"llm\",mode=\"auto\""));
         Assert.Equal((long)((small.Header + large.Header + after.Header) / BigInteger.Pow(10, 9)),
-            metrics.CounterValue("crynux_bridge_task_fee_gwei_total", "task_type=\"llm\",mode=\"auto\""));
-        Assert.Equal(0, metrics.CounterValue("crynux_bridge_fee_fallbacks_total", "reason=\"relay_unavailable\""));
+            await MetricValues.CounterAsync(bridge, "crynux_bridge_task_fee_gwei_total", "task_type=\"llm\",mode=\"auto\""));
+        Assert.Equal(0, await MetricValues.CounterAsync(bridge, "crynux_bridge_fee_fallbacks_total", "reason=\"relay_unavailable\""));
     }
 
     [Fact]
@@ -112,14 +109,14 @@ public sealed class AutoFeeBridgeTests
         Assert.Equal(new BigInteger(Math.Floor(2000.0 * (2 + (1024.0 * 1024 * 1e-7)) * 1.75)) * BigInteger.Pow(10, 9), fees[1]);
 
         // A raw task without task_fee is priced; with one, its fee is used as sent.
-        var priced = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(2));
+        var priced = await bridge.RunRawAsync(TestTasks.SdTask(2));
         var members = await bridge.Service<TaskStore>().GetMembersAsync(priced.Id, Ct);
         Assert.Equal(new BigInteger(Math.Floor(2000.0 * (2 + (2.0 * 256 * 256 * 1e-7)) * 1.75)) * BigInteger.Pow(10, 9),
             BigInteger.Parse(members[0].TaskFee, CultureInfo.InvariantCulture));
         using var given = await bridge.PostAsync("v1/inference_tasks", new { task_type = 1, task_args = LlmArgs, task_fee = "123000000000" });
         Assert.Equal(HttpStatusCode.OK, given.StatusCode);
         Assert.Equal("123000000000", given.Headers.GetValues("x-crynux-task-fee").Single());
-        Assert.Equal(1, bridge.Service<BridgeMetrics>().CounterValue("crynux_bridge_task_fees_total", "task_type=\"llm\",mode=\"client\""));
+        Assert.Equal(1, await MetricValues.CounterAsync(bridge, "crynux_bridge_task_fees_total", "task_type=\"llm\",mode=\"client\""));
     }
 
     [Fact]
@@ -186,7 +183,7 @@ public sealed class AutoFeeBridgeTests
         {
             Assert.Equal((4 * TestBridge.Cnx).ToString(CultureInfo.InvariantCulture), image.Headers.GetValues("x-crynux-task-fee").Single());
         }
-        var raw = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(3));
+        var raw = await bridge.RunRawAsync(TestTasks.SdTask(3));
         Assert.Equal((6 * TestBridge.Cnx).ToString(CultureInfo.InvariantCulture), (await bridge.Service<TaskStore>().GetMembersAsync(raw.Id, Ct))[0].TaskFee);
         // A cap still applies to a fixed fee.
         var (status, body, _) = await SafetyChecks.PostTextAsync(bridge, "v1/chat/completions",
@@ -194,9 +191,8 @@ public sealed class AutoFeeBridgeTests
         Assert.Equal(402, status);
         Assert.Contains("5 CNX", body, StringComparison.Ordinal);
         Assert.DoesNotContain(recorder.Calls, c => c.Path.StartsWith("/v2/models", StringComparison.Ordinal) || c.Path.StartsWith("/v2/tasks", StringComparison.Ordinal));
-        var metrics = bridge.Service<BridgeMetrics>();
-        Assert.Equal(1, metrics.CounterValue("crynux_bridge_task_fees_total", "task_type=\"llm\",mode=\"fixed\""));
-        Assert.Equal(2, metrics.CounterValue("crynux_bridge_task_fees_total", "task_type=\"sd\",mode=\"fixed\""));
+        Assert.Equal(1, await MetricValues.CounterAsync(bridge, "crynux_bridge_task_fees_total", "task_type=\"llm\",mode=\"fixed\""));
+        Assert.Equal(2, await MetricValues.CounterAsync(bridge, "crynux_bridge_task_fees_total", "task_type=\"sd\",mode=\"fixed\""));
     }
 
     [Fact]
@@ -205,8 +201,8 @@ public sealed class AutoFeeBridgeTests
         await using var bridge = await StartAutoAsync(devnet: o => o.Protocol = 2025);
         var chat = await ChatAsync(bridge, 3000);
         Assert.Equal(5 * TestBridge.Cnx, chat.Header);
-        Assert.True(bridge.Service<BridgeMetrics>().CounterValue("crynux_bridge_fee_fallbacks_total", "reason=\"relay_without_pricing\"") >= 1);
-        Assert.Equal(1, bridge.Service<BridgeMetrics>().CounterValue("crynux_bridge_task_fees_total", "task_type=\"llm\",mode=\"fixed\""));
+        Assert.True(await MetricValues.CounterAsync(bridge, "crynux_bridge_fee_fallbacks_total", "reason=\"relay_without_pricing\"") >= 1);
+        Assert.Equal(1, await MetricValues.CounterAsync(bridge, "crynux_bridge_task_fees_total", "task_type=\"llm\",mode=\"fixed\""));
     }
 
     [Fact]
@@ -221,6 +217,6 @@ public sealed class AutoFeeBridgeTests
             Assert.Equal(HttpStatusCode.OK, image.StatusCode);
             Assert.Equal((2 * TestBridge.Cnx).ToString(CultureInfo.InvariantCulture), image.Headers.GetValues("x-crynux-task-fee").Single());
         }
-        Assert.True(bridge.Service<BridgeMetrics>().CounterValue("crynux_bridge_fee_fallbacks_total", "reason=\"relay_unavailable\"") >= 2);
+        Assert.True(await MetricValues.CounterAsync(bridge, "crynux_bridge_fee_fallbacks_total", "reason=\"relay_unavailable\"") >= 2);
     }
 }

@@ -31,7 +31,7 @@ public sealed class FineTuneCrashTests
             await db.MigrateAsync(Ct);
             var key = ApiKeys.NewKey();
             var now = DateTimeOffset.UtcNow;
-            var keys = new ApiKeyStore(db);
+            var keys = new ApiKeyStore(db, TimeProvider.System);
             var row = await keys.CreateOrRotateAsync(EthAddress.ToChecksum("0x" + new string('6', 40)), ApiKeys.Hash(key), ApiKeys.Preview(key),
                 now.AddDays(1).ToUnixTimeSeconds(), 0, 0, now.ToUnixTimeMilliseconds(), Ct);
             await keys.SetRolesAsync(row.Id, Roles.Image, now.ToUnixTimeMilliseconds(), Ct);

@@ -182,7 +182,7 @@ public sealed class FineTuneJobTests
             Assert.Equal("id", (await TestBridge.JsonAsync(response)).GetProperty("data").GetProperty("field_name").GetString());
         }
         // A raw task's id is not a fine-tune job.
-        var raw = await bridge.SubmitRawAsync(global::Crynux.Bridge.Tests.Engine.TaskWorkflowTests.LlmTask());
+        var raw = await bridge.SubmitRawAsync(TestTasks.LlmTask());
         using var rawStatus = await bridge.Http.GetAsync(new Uri(bridge.BaseUrl, $"v1/images/models/{raw}/status"), Ct);
         Assert.Equal(HttpStatusCode.NotFound, rawStatus.StatusCode);
         using var noKey = await bridge.Http.GetAsync(new Uri(bridge.BaseUrl, $"v1/images/models/{id}/result"), Ct);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Crynux.Bridge.Api;
 using Crynux.Bridge.Llm;
 using Crynux.Devnet.Nodes;
 using Json.Schema;
@@ -30,10 +31,10 @@ internal static class LlmTestData
     public static LlmRequest Completion(string json, LlmOptions? options = null) =>
         Ok(LlmRequestParser.ParseCompletion(Body(json), options ?? new()));
 
-    public static ApiError ChatError(string json, LlmOptions? options = null) =>
+    public static Problem ChatError(string json, LlmOptions? options = null) =>
         Failed(LlmRequestParser.ParseChat(Body(json), options ?? new()));
 
-    public static ApiError CompletionError(string json) => Failed(LlmRequestParser.ParseCompletion(Body(json), new()));
+    public static Problem CompletionError(string json) => Failed(LlmRequestParser.ParseCompletion(Body(json), new()));
 
     public static JsonObject Args(LlmRequest request) => JsonNode.Parse(request.TaskArgs)!.AsObject();
 
@@ -57,7 +58,7 @@ internal static class LlmTestData
         """{"type":"function","function":{"name":""" + "\"" + name + "\""
         + ""","description":"Current weather","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}""";
 
-    private static LlmRequest Ok((LlmRequest? Request, ApiError? Error) parsed)
+    private static LlmRequest Ok((LlmRequest? Request, Problem? Error) parsed)
     {
         Assert.Null(parsed.Error);
         Assert.NotNull(parsed.Request);
@@ -65,7 +66,7 @@ internal static class LlmTestData
         return parsed.Request;
     }
 
-    private static ApiError Failed((LlmRequest? Request, ApiError? Error) parsed)
+    private static Problem Failed((LlmRequest? Request, Problem? Error) parsed)
     {
         Assert.Null(parsed.Request);
         Assert.NotNull(parsed.Error);

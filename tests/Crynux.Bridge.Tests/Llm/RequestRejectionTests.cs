@@ -1,3 +1,4 @@
+using Crynux.Bridge.Api;
 using Crynux.Bridge.Llm;
 using static Crynux.Bridge.Tests.Llm.LlmTestData;
 
@@ -234,7 +235,7 @@ public class RequestRejectionTests
         AssertRejected(ChatError(ChatBody(content: "\"\\ud800\"")), "messages[0].content", "messages[0].content is not valid UTF-16 text");
     }
 
-    private static void AssertParsedOrRejected((LlmRequest? Request, ApiError? Error) parsed)
+    private static void AssertParsedOrRejected((LlmRequest? Request, Problem? Error) parsed)
     {
         Assert.True(parsed.Request is null != (parsed.Error is null));
         if (parsed.Request is not null)
@@ -247,7 +248,7 @@ public class RequestRejectionTests
         }
     }
 
-    private static void AssertRejected(ApiError error, string param, string? message)
+    private static void AssertRejected(Problem error, string param, string? message)
     {
         Assert.Equal(param, error.Param);
         Assert.Null(error.Code);

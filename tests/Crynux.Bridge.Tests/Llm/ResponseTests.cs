@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Crynux.Bridge.Api;
 using Crynux.Bridge.Llm;
 using OpenAI.Chat;
 
@@ -67,10 +68,10 @@ public class ResponseTests
     {
         Assert.Equal(
             """{"error":{"message":"temperature must be a number between 0 and 2","type":"invalid_request_error","param":"temperature","code":null}}""",
-            Encoding.UTF8.GetString(OpenAiResponses.Error(ApiError.BadRequest("temperature", "temperature must be a number between 0 and 2"))));
+            Encoding.UTF8.GetString(Problem.BadRequest("temperature", "temperature must be a number between 0 and 2").OpenAiBody()));
         Assert.Equal(
             """{"error":{"message":"slow down","type":"requests","param":null,"code":"rate_limit_exceeded"}}""",
-            Encoding.UTF8.GetString(OpenAiResponses.Error(new ApiError(429, null, "slow down", "requests", "rate_limit_exceeded"))));
+            Encoding.UTF8.GetString(new Problem(429, null, "slow down", "requests", "rate_limit_exceeded").OpenAiBody()));
     }
 
     [Fact]

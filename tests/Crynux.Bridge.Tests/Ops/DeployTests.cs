@@ -188,5 +188,42 @@ public sealed class DeployTests
         Assert.Contains($"{LoadExample().Http.Port}:{LoadExample().Http.Port}", ((YamlSequenceNode)bridge["ports"]).Children.Select(Scalar));
     }
 
+    [Fact]
+    public void The_deploy_smoke_runs_the_dockerfiles_commands()
+    {
+        var dockerfile = File.ReadAllText(Repository.PathOf("deploy/Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal);
+        var stages = dockerfile.Split("\nFROM ", StringSplitOptions.None);
+        var build = stages.Single(s => s.Contains(" AS build", StringComparison.Ordinal));
+        var runtime = stages.Single(s => s.Contains(" AS runtime", StringComparison.Ordinal));
+        var smoke = File.ReadAllLines(Repository.PathOf(".ci/deploy-smoke")).Select(l => l.Trim()).ToList();
+
+        // Every dotnet command of the build stage, with the image's /app standing for the smoke's publish directory.
+        var dotnetRuns = Lines(build).Where(l => l.StartsWith("RUN dotnet ", StringComparison.Ordinal)).Select(l => l["RUN ".Length..]).ToList();
+        Assert.Equal(2, dotnetRuns.Count);
+        Assert.Contains(dotnetRuns, r => r.StartsWith("dotnet publish ", StringComparison.Ordinal) && r.EndsWith(" -o /app", StringComparison.Ordinal));
+        foreach (var run in dotnetRuns)
+        {
+            var inSmoke = run.Replace(" /app", " \"$app\"", StringComparison.Ordinal);
+            Assert.True(smoke.Any(l => l.StartsWith(inSmoke + " ", StringComparison.Ordinal) || l == inSmoke),
+                $"the Dockerfile runs `{run}`, the deploy smoke does not run `{inSmoke}`");
+        }
+
+        // The runtime stage: the publish output is the working directory, and the entrypoint runs there.
+        Assert.Contains("WORKDIR /app", Lines(runtime));
+        Assert.Contains("COPY --from=build /app ./", Lines(runtime));
+        var entrypoint = Lines(runtime).Single(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal));
+        var command = string.Join(' ', System.Text.Json.JsonSerializer.Deserialize<string[]>(entrypoint["ENTRYPOINT ".Length..])!);
+        Assert.Equal("dotnet Crynux.Bridge.dll", command);
+        Assert.Contains(smoke, l => l.StartsWith("(cd \"$app\" && exec ", StringComparison.Ordinal));
+        Assert.Contains(smoke, l => l.StartsWith(command + ")", StringComparison.Ordinal));
+        // The example config, as the compose file mounts it (config/config.yml under the working directory).
+        Assert.Contains(smoke, l => l.Contains("\"$repo/deploy/config/config.yml\" \"$app/config/config.yml\"", StringComparison.Ordinal));
+
+        // The README's test command runs it.
+        Assert.Contains("bash .ci/deploy-smoke || status=$?", File.ReadAllLines(Repository.PathOf(".ci/test")));
+    }
+
+    private static List<string> Lines(string text) => text.Split('\n').Select(l => l.Trim()).ToList();
+
     private static string Scalar(YamlNode node) => ((YamlScalarNode)node).Value ?? "";
 }

@@ -1,7 +1,6 @@
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Relay;
-using Crynux.Bridge.Tests.Engine;
 using Crynux.Bridge.Tests.Support;
 using Crynux.Devnet;
 
@@ -47,7 +46,7 @@ public sealed class BatchRouteTests
         }, relayHandler: recorder);
         // The first batch request is held a little (the network's latency), so that the next calls gather behind it.
         bridge.Devnet.Control.AddFault(new FaultRule { Route = "batch", Kind = FaultKind.Delay, DelayMs = 300, Count = 2 });
-        var done = await RunAllAsync(bridge, Enumerable.Range(0, 12).Select(i => TaskWorkflowTests.LlmTask($"batch {i}")));
+        var done = await RunAllAsync(bridge, Enumerable.Range(0, 12).Select(i => TestTasks.LlmTask($"batch {i}")));
         Assert.All(done, t => Assert.Equal(ClientTaskStatus.Success, t.Status));
         Assert.Equal(12, bridge.CountLedger("TaskPayment"));
         var calls = recorder.Calls;
@@ -63,9 +62,9 @@ public sealed class BatchRouteTests
         var open = new List<long>();
         for (var i = 0; i < 12; i++)
         {
-            open.Add(await bridge.SubmitRawAsync(TaskWorkflowTests.LlmTask($"running {i}")));
+            open.Add(await bridge.SubmitRawAsync(TestTasks.LlmTask($"running {i}")));
         }
-        await TaskWorkflowTests.WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Count(t => t.Status == Crynux.Devnet.Relay.RelayTaskStatus.Started) == 12);
+        await TestTasks.WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Count(t => t.Status == Crynux.Devnet.Relay.RelayTaskStatus.Started) == 12);
         var before = recorder.Calls.Count;
         var statusBefore = recorder.Batches.Where(b => b.Path.EndsWith("/batch/status", StringComparison.Ordinal) && b.Items > 0).Sum(b => b.Items);
         bridge.Devnet.Control.AddFault(new FaultRule { Route = "batch", Kind = FaultKind.Delay, DelayMs = 300, Count = 1 });
@@ -75,7 +74,7 @@ public sealed class BatchRouteTests
             openTasks.RequestSync(id);
             bridge.Service<IEngineScheduler>().Drive(id);
         }
-        await TaskWorkflowTests.WaitUntilAsync(() =>
+        await TestTasks.WaitUntilAsync(() =>
             recorder.Batches.Where(b => b.Path.EndsWith("/batch/status", StringComparison.Ordinal) && b.Items > 0).Sum(b => b.Items) - statusBefore >= 12);
         var resync = recorder.Calls.Skip(before).ToList();
         Assert.DoesNotContain(resync, IsTaskGet);
@@ -94,7 +93,7 @@ public sealed class BatchRouteTests
             task_type = 1,
             task_args = """{"model":"nobody/no-such-model","messages":[{"role":"user","content":"hi"}],"generation_config":{"max_new_tokens":20,"num_return_sequences":1},"seed":3,"dtype":"bfloat16"}""",
         };
-        var tasks = Enumerable.Range(0, 6).Select(i => i == 3 ? unknownModel : TaskWorkflowTests.LlmTask($"partial {i}"));
+        var tasks = Enumerable.Range(0, 6).Select(i => i == 3 ? unknownModel : TestTasks.LlmTask($"partial {i}"));
         var done = await RunAllAsync(bridge, tasks);
 
         Assert.Equal(ClientTaskStatus.Failed, done[3].Status);
@@ -116,7 +115,7 @@ public sealed class BatchRouteTests
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.Protocol = 2026, relayHandler: recorder);
         await bridge.Service<RelayClient>().HasBatchAsync(Ct); // the probe first, so that the fault hits the create
         bridge.Devnet.Control.AddFault(new FaultRule { Route = "batch", Kind = fault, Timing = FaultTiming.AfterHandling, Count = 1 });
-        var task = await bridge.RunRawAsync(TaskWorkflowTests.LlmTask("lost create"));
+        var task = await bridge.RunRawAsync(TestTasks.LlmTask("lost create"));
 
         Assert.Equal(ClientTaskStatus.Success, task.Status);
         Assert.Equal(1, bridge.Devnet.Control.FaultHits);
@@ -159,8 +158,8 @@ public sealed class BatchRouteTests
     {
         using var handler = new LoseFirstBatchValidateAnswer();
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.Protocol = 2026, unselectedSeeds: false, relayHandler: handler);
-        bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
-        var task = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1));
+        bridge.Devnet.Control.EnqueueSamplingSeed(TestTasks.SelectedSeed(bridge.Wallet));
+        var task = await bridge.RunRawAsync(TestTasks.SdTask(1));
 
         Assert.Equal(ClientTaskStatus.Success, task.Status);
         Assert.Equal(3, bridge.Devnet.Control.GetTasks().Count);
@@ -211,8 +210,8 @@ public sealed class BatchRouteTests
         bridge.RelayHandler = handler;
         await bridge.StartBridgeAsync();
         var key = await bridge.CreateKeyAsync("0x" + new string('1', 40), "chat,image", useLimit: 0, rateLimit: 0);
-        bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
-        using var submitted = await bridge.PostAsync("v1/inference_tasks", TaskWorkflowTests.LlmTask("pinned"), key);
+        bridge.Devnet.Control.EnqueueSamplingSeed(TestTasks.SelectedSeed(bridge.Wallet));
+        using var submitted = await bridge.PostAsync("v1/inference_tasks", TestTasks.LlmTask("pinned"), key);
         var id = (await TestBridge.JsonAsync(submitted)).GetProperty("data").GetProperty("id").GetInt64();
         var task = await bridge.WaitAsync(id, seconds: 120);
 
@@ -230,9 +229,9 @@ public sealed class BatchRouteTests
     {
         using var recorder = new RelayCallRecorder();
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.Protocol = 2025, unselectedSeeds: false, relayHandler: recorder);
-        bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
-        var group = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1));
-        var single = await bridge.RunRawAsync(TaskWorkflowTests.LlmTask("old relay"));
+        bridge.Devnet.Control.EnqueueSamplingSeed(TestTasks.SelectedSeed(bridge.Wallet));
+        var group = await bridge.RunRawAsync(TestTasks.SdTask(1));
+        var single = await bridge.RunRawAsync(TestTasks.LlmTask("old relay"));
 
         Assert.Equal(ClientTaskStatus.Success, group.Status);
         Assert.Equal(ClientTaskStatus.Success, single.Status);

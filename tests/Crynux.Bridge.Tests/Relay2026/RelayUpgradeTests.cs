@@ -1,6 +1,5 @@
 using System.Net;
 using Crynux.Bridge.Data;
-using Crynux.Bridge.Tests.Engine;
 using Crynux.Bridge.Tests.Support;
 
 namespace Crynux.Bridge.Tests.Relay2026;
@@ -44,7 +43,7 @@ public sealed class RelayUpgradeTests
     {
         using var handler = new FirstProbeAnswersOldRelay();
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.Protocol = 2026, relayHandler: handler);
-        var sd = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(2));
+        var sd = await bridge.RunRawAsync(TestTasks.SdTask(2));
 
         Assert.Equal(ClientTaskStatus.Success, sd.Status);
         var member = (await bridge.Service<TaskStore>().GetInferenceTaskAsync(sd.ResultTaskId!.Value, TestContext.Current.CancellationToken))!;

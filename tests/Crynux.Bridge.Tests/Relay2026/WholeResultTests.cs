@@ -2,7 +2,6 @@ using System.IO.Compression;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Relay;
-using Crynux.Bridge.Tests.Engine;
 using Crynux.Bridge.Tests.Support;
 
 namespace Crynux.Bridge.Tests.Relay2026;
@@ -23,18 +22,18 @@ public sealed class WholeResultTests
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.Protocol = 2026, unselectedSeeds: false, relayHandler: recorder);
         Assert.True(await bridge.Service<RelayClient>().HasWholeResultsAsync(Ct));
 
-        var sd = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(2));
+        var sd = await bridge.RunRawAsync(TestTasks.SdTask(2));
         Assert.Equal(ClientTaskStatus.Success, sd.Status);
         var member = (await bridge.Service<TaskStore>().GetInferenceTaskAsync(sd.ResultTaskId!.Value, Ct))!;
         var files = bridge.Service<ResultFiles>().FilesOf(member);
         Assert.Equal(2, files.Count);
         Assert.All(files, f => Assert.Equal(0x89, File.ReadAllBytes(f)[0]));
 
-        var llm = await bridge.RunRawAsync(TaskWorkflowTests.LlmTask());
+        var llm = await bridge.RunRawAsync(TestTasks.LlmTask());
         Assert.Equal(ClientTaskStatus.Success, llm.Status);
 
-        bridge.Devnet.Control.EnqueueSamplingSeed(TaskWorkflowTests.SelectedSeed(bridge.Wallet));
-        var group = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(1));
+        bridge.Devnet.Control.EnqueueSamplingSeed(TestTasks.SelectedSeed(bridge.Wallet));
+        var group = await bridge.RunRawAsync(TestTasks.SdTask(1));
         Assert.Equal(ClientTaskStatus.Success, group.Status);
         var members = await bridge.Service<TaskStore>().GetMembersAsync(group.Id, Ct);
         Assert.Equal(3, members.Count);
@@ -52,7 +51,7 @@ public sealed class WholeResultTests
     {
         using var recorder = new RelayCallRecorder();
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.Protocol = 2025, relayHandler: recorder);
-        var sd = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(2));
+        var sd = await bridge.RunRawAsync(TestTasks.SdTask(2));
         Assert.Equal(ClientTaskStatus.Success, sd.Status);
         Assert.False(await bridge.Service<RelayClient>().HasWholeResultsAsync(Ct));
         var gets = recorder.Calls.Where(c => c.Method == "GET" && c.Path.Contains("/results", StringComparison.Ordinal)).Select(c => c.Path).ToList();
@@ -107,7 +106,7 @@ public sealed class WholeResultTests
         // A 16 MiB bound (the default is 256 MiB): the 1 GiB bomb stops there at once.
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.Protocol = 2026, relayHandler: rewriter,
             configure: o => o.Relay.MaxResultBytes = 16L * 1024 * 1024);
-        var sd = await bridge.RunRawAsync(TaskWorkflowTests.SdTask(2));
+        var sd = await bridge.RunRawAsync(TestTasks.SdTask(2));
 
         Assert.Equal(ClientTaskStatus.Success, sd.Status);
         Assert.Equal(1, rewriter.Rewritten);

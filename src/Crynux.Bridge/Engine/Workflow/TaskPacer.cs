@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Crynux.Bridge.Relay;
 
 namespace Crynux.Bridge.Engine.Workflow;
 
@@ -14,6 +15,9 @@ public sealed class TaskPacer(TimeProvider time, Random? random = null)
     public static readonly TimeSpan MinGap = TimeSpan.FromMilliseconds(600);
     public static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
 
+    /// <summary>A task's retries: 1 s doubling to <see cref="MaxBackOff"/>, ±25 %.</summary>
+    public static readonly RetryBackOff Retries = new(TimeSpan.FromSeconds(1), MaxBackOff, 0.25);
+
     private readonly Random _random = random ?? Random.Shared;
     private readonly ConcurrentDictionary<string, long> _lastCall = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _retryAt = new(StringComparer.Ordinal);
@@ -24,11 +28,7 @@ public sealed class TaskPacer(TimeProvider time, Random? random = null)
     public IReadOnlyDictionary<string, long> RetryAt => _retryAt;
 
     /// <summary>The wait before retry number <paramref name="attempt"/> (1-based): 1 s doubling to 30 s, ±25 % jitter.</summary>
-    public TimeSpan BackOff(int attempt)
-    {
-        var baseMs = Math.Min(MaxBackOff.TotalMilliseconds, 1000 * Math.Pow(2, Math.Clamp(attempt - 1, 0, 10)));
-        return TimeSpan.FromMilliseconds(baseMs * (0.75 + (_random.NextDouble() / 2)));
-    }
+    public TimeSpan BackOff(int attempt) => Retries.Delay(attempt, _random);
 
     /// <summary>Puts the task in back-off for its <paramref name="attempt"/>-th failure; returns the wait.</summary>
     public TimeSpan Defer(string commitment, int attempt)
