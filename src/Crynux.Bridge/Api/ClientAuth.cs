@@ -91,16 +91,15 @@ public sealed class ClientAuth
     }
 
     /// <summary>402: the task's worst case would pass the key's spend limit (nothing was admitted or spent).</summary>
-    public async Task<Problem> SpendLimitExceededAsync(ApiKeyRow key, long taskGwei, CancellationToken ct)
+    /// <remarks>Built from the key as authenticated (no database read: a burst of refusals must not take connections).</remarks>
+    public Problem SpendLimitExceeded(ApiKeyRow key, long taskGwei)
     {
         ArgumentNullException.ThrowIfNull(key);
         _metrics.Count("crynux_bridge_spend_limit_rejections_total", "");
-        var fresh = await _keys.FindByIdAsync(key.Id, ct) ?? key;
-        var limit = fresh.SpendLimitGwei ?? 0;
         return new Problem(402, null,
-            $"This API key's spend limit of {SpendLimit.Cnx(limit)} CNX would be passed: its tasks already hold {SpendLimit.Cnx(fresh.SpendHeldGwei)} CNX " +
-            $"(fees spent, and the most its running tasks can still cost), and this task may cost up to {SpendLimit.Cnx(taskGwei)} CNX " +
-            "(its fee, three times over if the network draws it for validation). Nothing was charged. The bridge's operator can raise the limit.",
+            $"This API key's spend limit of {SpendLimit.Cnx(key.SpendLimitGwei ?? 0)} CNX would be passed: what its tasks have spent, the most its " +
+            $"running tasks can still cost and this task's up to {SpendLimit.Cnx(taskGwei)} CNX (its fee, three times over if the network draws it " +
+            "for validation) do not fit. Nothing was charged. The bridge's operator can raise the limit.",
             "insufficient_quota", "spend_limit_exceeded");
     }
 

@@ -74,7 +74,7 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
                 {
                     await auth.RefundRateAsync(http, key);
                 }
-                throw new ProblemException(await auth.SpendLimitExceededAsync(key, TaskSubmitter.WorstCaseGwei(spec), http.RequestAborted));
+                throw new ProblemException(auth.SpendLimitExceeded(key, TaskSubmitter.WorstCaseGwei(spec)));
             case Admission.Replayed:
                 if (!batchItem)
                 {
