@@ -111,7 +111,7 @@ public sealed class KeyControlTests
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
-    private static object TaskWorkflowTestsLlm() => Engine.TaskWorkflowTests.LlmTask();
+    private static object TaskWorkflowTestsLlm() => TestTasks.LlmTask();
 
     [Fact]
     public async Task A_model_outside_the_allow_list_is_403_naming_it_and_spends_nothing()
@@ -134,7 +134,7 @@ public sealed class KeyControlTests
         Assert.Equal((0, 0), await AdmittedAsync(bridge));
 
         // The allowed model (given with its variant on the wire) still runs.
-        var image = await bridge.RunRawAsync(Engine.TaskWorkflowTests.SdTask(1));
+        var image = await bridge.RunRawAsync(TestTasks.SdTask(1));
         Assert.Equal(ClientTaskStatus.Success, image.Status);
     }
 

@@ -124,7 +124,6 @@ public sealed class SpendAccountingTests
 
         using var list = await bridge.Http.GetAsync(new Uri(bridge.BaseUrl, $"v1/admin/keys?auth={Token}&limit=1000"), Ct);
         var listed = (await TestBridge.JsonAsync(list)).GetProperty("data").GetProperty("keys").EnumerateArray().ToList();
-        var metrics = bridge.Service<BridgeMetrics>();
         var total = BigInteger.Zero;
         foreach (var id in outcomes.Keys)
         {
@@ -135,8 +134,8 @@ public sealed class SpendAccountingTests
             Assert.Equal(TasksPerKey, row.GetProperty("tasks").GetInt64());
             Assert.Equal(outcomes[id].Success, row.GetProperty("successes").GetInt64());
             Assert.Equal(outcomes[id].Failed, row.GetProperty("failures").GetInt64());
-            Assert.Equal(outcomes[id].Success, metrics.CounterValue(KeyMetrics.Outcomes, $"key_id=\"{id}\",outcome=\"success\""));
-            Assert.Equal(outcomes[id].Failed, metrics.CounterValue(KeyMetrics.Outcomes, $"key_id=\"{id}\",outcome=\"failure\""));
+            Assert.Equal(outcomes[id].Success, await MetricValues.CounterAsync(bridge, KeyMetrics.Outcomes, $"key_id=\"{id}\",outcome=\"success\""));
+            Assert.Equal(outcomes[id].Failed, await MetricValues.CounterAsync(bridge, KeyMetrics.Outcomes, $"key_id=\"{id}\",outcome=\"failure\""));
         }
         Assert.Equal(TestBridge.Cnx * 1_000_000 - bridge.Devnet.Control.GetBalance(bridge.Wallet.Address), total);
 
