@@ -77,6 +77,10 @@ public sealed class AccountOptions
 
 public sealed class RelayOptions
 {
+    /// <summary>Use a 2026 Relay's batch routes (create, status, validate, abort). Off by default: with them on, tasks
+    /// taken over after a restart can wait for the Relay's completion estimate (an open bug, docs/architecture.md).</summary>
+    [ConfigurationKeyName("batch_routes")]
+    public bool BatchRoutes { get; set; }
     [ConfigurationKeyName("base_url")]
     public string BaseUrl { get; set; } = "https://relay.crynux.io";
     [ConfigurationKeyName("timeout_seconds")]
@@ -138,6 +142,10 @@ public sealed class TaskOptions
     /// <summary>The largest checkpoint ZIP a fine-tune request may upload; larger ones get 413.</summary>
     [ConfigurationKeyName("sd_finetune_max_checkpoint_bytes")]
     public long SdFinetuneMaxCheckpointBytes { get; set; } = 1L << 30;
+    /// <summary>The most Relay tasks (rounds, retries included) one fine-tune job may create: its node decides when it is
+    /// done, so this bounds what a job can cost.</summary>
+    [ConfigurationKeyName("sd_finetune_max_rounds")]
+    public int SdFinetuneMaxRounds { get; set; } = 20;
 }
 
 /// <summary>

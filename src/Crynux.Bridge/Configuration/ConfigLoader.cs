@@ -123,6 +123,7 @@ public static class ConfigLoader
         Require(o.Task.DefaultLlmMaxCompletionTokens > 0, "task.default_llm_max_completion_tokens", "must be greater than 0");
         Require(o.Task.RepeatNum is >= 1 and <= 10, "task.repeat_num", "must be between 1 and 10");
         Require(o.Task.SdFinetuneTimeout is >= 1 and <= 10080, "task.sd_finetune_timeout", "must be between 1 and 10080 minutes");
+        Require(o.Task.SdFinetuneMaxRounds is >= 1 and <= 1000, "task.sd_finetune_max_rounds", "must be between 1 and 1000");
         Require(o.Task.SdFinetuneMaxCheckpointBytes is >= 1024 and <= 16L * 1024 * 1024 * 1024, "task.sd_finetune_max_checkpoint_bytes", "must be between 1 KiB and 16 GiB");
         Require(o.Task.MaxRepeatNum is >= 1 and <= 10, "task.max_repeat_num", "must be between 1 and 10");
         Require(o.Task.RepeatNum <= o.Task.MaxRepeatNum, "task.repeat_num", $"must not be above task.max_repeat_num ({o.Task.MaxRepeatNum}): it applies to every key");

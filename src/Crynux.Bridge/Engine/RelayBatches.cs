@@ -26,8 +26,12 @@ internal sealed class RelayBatches
     private readonly BatchLane<ValidationUnit, BatchValidateItem> _validate;
     private readonly BatchLane<string, BatchAbortItem> _abort;
 
-    public RelayBatches(RelayClient relay, ILogger log)
+    private readonly bool _enabled;
+
+    /// <param name="enabled">relay.batch_routes: false sends every call on the single routes, whatever the Relay offers.</param>
+    public RelayBatches(RelayClient relay, ILogger log, bool enabled = true)
     {
+        _enabled = enabled;
         _relay = relay;
         _log = log;
         _create = new(MaxCreateItems, async items => await relay.BatchCreateAsync(items, CancellationToken.None));
@@ -155,6 +159,10 @@ internal sealed class RelayBatches
     /// <summary>A probe that says nothing leaves the single routes in use: they work on both generations.</summary>
     private async Task<bool> UseBatchAsync(CancellationToken ct)
     {
+        if (!_enabled)
+        {
+            return false;
+        }
         try
         {
             return await _relay.HasBatchAsync(ct);

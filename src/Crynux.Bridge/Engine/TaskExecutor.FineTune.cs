@@ -103,8 +103,12 @@ public sealed partial class TaskExecutor
     }
 
     /// <summary>Why the job failed: its last round's failure, and how many rounds failed.</summary>
-    private static string FineTuneFailure(IReadOnlyList<InferenceTaskRow> members, InferenceTaskRow latest)
+    private string FineTuneFailure(IReadOnlyList<InferenceTaskRow> members, InferenceTaskRow latest, int roundsCreated)
     {
+        if (latest.State == InferenceStatus.ResultDownloaded || roundsCreated >= _fineTuneMaxRounds)
+        {
+            return $"the job created {roundsCreated} rounds without the node's FINISH; task.sd_finetune_max_rounds is {_fineTuneMaxRounds}";
+        }
         var round = members.Where(m => m.TaskId == latest.TaskId).ToList();
         return $"{Failure.Describe(round)} ({FineTuneDecision.FailedRounds(members)} rounds failed; a job gives up after {FineTuneDecision.MaxRetriedRounds + 1})";
     }

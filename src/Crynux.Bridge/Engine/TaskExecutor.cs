@@ -1,3 +1,4 @@
+using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine.Workflow;
 using Crynux.Bridge.Observability;
@@ -36,11 +37,13 @@ public sealed partial class TaskExecutor
     private readonly string _instanceId;
     private readonly string _publicKeyHex;
     private readonly FineTuneStore _fineTune;
+    private readonly int _fineTuneMaxRounds;
 
     public TaskExecutor(TaskStore store, RelayClient relay, EthKey key, ResultFiles files, TaskSignals signals, OpenTasks open, RelayQueueGate gate,
         TaskPacer pacer, IEngineScheduler scheduler, TimeProvider time, BridgeMetrics metrics, ILogger<TaskExecutor> log, EngineIdentity identity,
-        FineTuneStore fineTune)
+        FineTuneStore fineTune, BridgeOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -53,7 +56,8 @@ public sealed partial class TaskExecutor
         _open = open;
         _gate = gate;
         _pacer = pacer;
-        _batches = new RelayBatches(relay, log);
+        _batches = new RelayBatches(relay, log, options.Relay.BatchRoutes);
+        _fineTuneMaxRounds = options.Task.SdFinetuneMaxRounds;
         _scheduler = scheduler;
         _time = time;
         _metrics = metrics;
@@ -98,7 +102,7 @@ public sealed partial class TaskExecutor
 
         for (var round = 0; round < MaxRounds; round++)
         {
-            var steps = TaskDecision.Decide(new TaskSnapshot(task, members, NowMs, _pacer.RetryAt, job));
+            var steps = TaskDecision.Decide(new TaskSnapshot(task, members, NowMs, _pacer.RetryAt, job, _fineTuneMaxRounds));
             var progressed = false;
             foreach (var step in steps)
             {
@@ -164,7 +168,7 @@ public sealed partial class TaskExecutor
                 await EndAsync(task, ClientTaskStatus.Success, member!.Id, null, members, ct);
                 return true;
             case StepKind.FinishFailed:
-                await EndAsync(task, ClientTaskStatus.Failed, null, job is null ? Failure.Describe(members) : FineTuneFailure(members, member!), members, ct);
+                await EndAsync(task, ClientTaskStatus.Failed, null, job is null ? Failure.Describe(members) : FineTuneFailure(members, member!, job.RoundsCreated), members, ct);
                 return true;
             case StepKind.Close:
                 await _store.CloseClientTaskAsync(task.Id, NowMs, ct);

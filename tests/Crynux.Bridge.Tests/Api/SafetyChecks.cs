@@ -62,6 +62,11 @@ internal static class SafetyChecks
         }
         Assert.True(json.TryGetProperty("message", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() != "success",
             $"{status} on {path}: no product envelope: {body}");
+        // The admin routes keep the upstream bridge's 401 body exactly, {"message":"unauthorized"} (docs/api.md §13.1).
+        if (status == 401 && path.StartsWith("/v1/admin/", StringComparison.Ordinal) && body == """{"message":"unauthorized"}""")
+        {
+            return null;
+        }
         var data = json.GetProperty("data");
         Assert.Equal(JsonValueKind.String, data.GetProperty("message").ValueKind);
         return data.GetProperty("field_name").GetString();

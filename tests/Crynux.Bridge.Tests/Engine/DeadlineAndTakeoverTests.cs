@@ -116,11 +116,11 @@ public sealed class DeadlineAndTakeoverTests
     [Fact]
     public async Task A_second_instance_takes_over_the_tasks_of_one_that_stopped()
     {
-        await using var bridge = await TestBridge.StartAsync("mysql", devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour
-        {
-            MinExecutionDelay = TimeSpan.FromSeconds(5),
-            MaxExecutionDelay = TimeSpan.FromSeconds(5),
-        });
+        // Known open bug: with relay.batch_routes on, tasks taken over are not finished within this test's minute; the
+        // option is off by default, as here, until it is fixed.
+        await using var bridge = await TestBridge.StartAsync("mysql", devnet: o =>
+            o.DefaultNodeBehaviour = new NodeBehaviour { MinExecutionDelay = TimeSpan.FromSeconds(5), MaxExecutionDelay = TimeSpan.FromSeconds(5) },
+            configure: o => o.Relay.BatchRoutes = false);
         var ids = new List<long>();
         for (var i = 0; i < 3; i++)
         {

@@ -75,6 +75,24 @@ public sealed class FineTuneJobTests
     }
 
     [Fact]
+    public async Task A_job_whose_node_never_finishes_stops_at_the_operators_round_limit()
+    {
+        // The node would want five rounds; the operator allows two Relay tasks per job.
+        await using var bridge = await TestBridge.StartAsync(devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour { FinetuneRounds = 5 },
+            configure: o => o.Task.SdFinetuneMaxRounds = 2);
+        var id = await FineTuneClient.CreateAsync(await FineTuneClient.PostJsonAsync(bridge, FineTuneClient.Body()));
+        var done = await bridge.WaitAsync(id);
+        Assert.Equal(ClientTaskStatus.Failed, done.Status);
+        Assert.Contains("task.sd_finetune_max_rounds is 2", done.Error, StringComparison.Ordinal);
+        Assert.Equal(2, (await FineTuneClient.RoundsAsync(bridge, id)).Count);
+        Assert.Equal(2, bridge.Devnet.Control.GetTasks().Count);
+        Assert.Equal(2, bridge.CountLedger("TaskPayment"));
+        var status = await FineTuneClient.StatusAsync(bridge, id, bridge.ApiKey);
+        Assert.Equal("failed", status.GetProperty("status").GetString());
+        Assert.Equal(2, status.GetProperty("rounds_done").GetInt32());
+    }
+
+    [Fact]
     public async Task A_three_round_multipart_job_starts_from_the_uploaded_checkpoint_and_reads_form_fields_by_type()
     {
         await using var bridge = await TestBridge.StartAsync(devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour { FinetuneRounds = 3 });

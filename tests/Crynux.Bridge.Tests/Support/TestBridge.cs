@@ -56,7 +56,8 @@ public sealed class TestBridge : IAsyncDisposable
             Db = TestDatabases.Create(driver, dataDir),
             Http = new HttpOptions { Host = "127.0.0.1", Port = FreePort() },
             DataDir = new DataDirOptions { InferenceTasks = Path.Combine(dataDir, "results") },
-            Relay = new RelayOptions { EventsPollIntervalMs = 10, ReconcileIntervalSeconds = 60, TimeoutSeconds = 10 },
+            // Batch routes on, so that the suite covers them; the restart tests turn them off (relay.batch_routes).
+            Relay = new RelayOptions { EventsPollIntervalMs = 10, ReconcileIntervalSeconds = 60, TimeoutSeconds = 10, BatchRoutes = true },
             Engine = new EngineOptions { InstanceId = "test-a", LeaseSeconds = 6, Workers = 8 },
             Log = new LogOptions { Level = Environment.GetEnvironmentVariable("CRYNUX_TEST_LOG") ?? "warning", Output = Environment.GetEnvironmentVariable("CRYNUX_TEST_LOGFILE") ?? "" },
             // Fixed fees unless a test asks for auto (tests/…/Fees): most tests count exact default fees and payments.

@@ -11,7 +11,11 @@ public static class FineTuneDecision
     /// <summary>Failed rounds that are re-created; one more fails the job.</summary>
     public const int MaxRetriedRounds = 3;
 
-    public static IEnumerable<TaskStep> JobSteps(ClientTaskRow task, IReadOnlyList<InferenceTaskRow> members, FineTuneJobRow job)
+    /// <summary>task.sd_finetune_max_rounds by default.</summary>
+    public const int DefaultMaxRounds = 20;
+
+    /// <param name="maxRounds">Rounds (retries included) the job may create; at that many without FINISH it fails.</param>
+    public static IEnumerable<TaskStep> JobSteps(ClientTaskRow task, IReadOnlyList<InferenceTaskRow> members, FineTuneJobRow job, int maxRounds = DefaultMaxRounds)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(members);
@@ -32,13 +36,17 @@ public static class FineTuneDecision
             {
                 return [new TaskStep(StepKind.FinishSuccess, downloaded)];
             }
+            if (job.RoundsCreated >= maxRounds)
+            {
+                return [new TaskStep(StepKind.FinishFailed, downloaded)];
+            }
             return current ? [new TaskStep(StepKind.NextRound, downloaded)] : [];
         }
         if (!round.All(m => m.IsFinished))
         {
             return [];
         }
-        if (FailedRounds(members) > MaxRetriedRounds)
+        if (FailedRounds(members) > MaxRetriedRounds || job.RoundsCreated >= maxRounds)
         {
             return [new TaskStep(StepKind.FinishFailed, latest)];
         }

@@ -28,7 +28,7 @@ public static class TaskDecision
         {
             steps.AddRange(GroupSteps(group, snapshot));
         }
-        steps.AddRange(snapshot.Job is { } job ? FineTuneDecision.JobSteps(snapshot.Task, members, job) : ClientTaskSteps(snapshot.Task, members));
+        steps.AddRange(snapshot.Job is { } job ? FineTuneDecision.JobSteps(snapshot.Task, members, job, snapshot.FineTuneMaxRounds) : ClientTaskSteps(snapshot.Task, members));
         return steps.Count > 0 ? steps : [new TaskStep(StepKind.Wait)];
     }
 
