@@ -2,13 +2,14 @@ using System.Globalization;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
+using Crynux.Bridge.Models;
 using Crynux.Bridge.Observability;
 using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 
 /// <summary>The shared path of every task-creating route: fee bounds, model allow-list, idempotency, rate limit, use and spend reservation, admission.</summary>
-public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOptions options, FeeQuotes quotes, BridgeMetrics metrics)
+public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOptions options, FeeQuotes quotes, BridgeMetrics metrics, ModelPolicy policy)
 {
     /// <summary>The fee of the admitted Relay task (each one of a repeat_num group), in wei.</summary>
     public const string TaskFeeHeader = "x-crynux-task-fee";
@@ -26,6 +27,12 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(spec);
+        // Raw tasks and fine-tune jobs name their models themselves: the operator's models.allow / models.deny apply to them
+        // here (the OpenAI and image routes checked the name the client used, aliases included).
+        if (kind is ClientTaskKind.Raw or ClientTaskKind.FineTune && NotOffered(spec, kind) is { } withheld)
+        {
+            throw new ProblemException(withheld);
+        }
         // A model outside the key's allow-list is refused before the Relay is asked for a price.
         if (ModelAllowList.Check(spec, key) is { } notAllowed)
         {
@@ -143,5 +150,18 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
                 RetryAfter = TimeSpan.FromSeconds(5),
             },
         };
+    }
+
+    private Problem? NotOffered(TaskSpec spec, string kind)
+    {
+        foreach (var id in spec.ModelIds.Where(m => m.StartsWith("base:", StringComparison.Ordinal)).Select(m => m["base:".Length..]))
+        {
+            var plain = id.Split('+')[0];
+            if (!policy.Allows(plain, id))
+            {
+                return ModelProblems.NotOffered(plain) with { Param = kind == ClientTaskKind.Raw ? "task_model_ids" : "model_name" };
+            }
+        }
+        return null;
     }
 }

@@ -58,4 +58,23 @@ public sealed class PolicyTests
         var (one, _, _) = await GetAsync(bridge, "v1/models/stabilityai/sdxl-turbo");
         Assert.Equal(HttpStatusCode.NotFound, one);
     }
+
+    [Fact]
+    public async Task A_raw_task_naming_a_withheld_model_is_404_on_task_model_ids_and_admits_nothing()
+    {
+        await using var bridge = await StartAsync(o => o.Models.Deny = ["Qwen/Qwen3.6-27B"]);
+        var withheld = new
+        {
+            task_type = 1,
+            task_args = """{"model":"Qwen/Qwen3.6-27B","messages":[{"role":"user","content":"hi"}],"generation_config":{"max_new_tokens":20}}""",
+        };
+        using var refused = await bridge.PostAsync("v1/inference_tasks", withheld);
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        var body = await Support.TestBridge.JsonAsync(refused);
+        Assert.Equal("task_model_ids", body.GetProperty("data").GetProperty("field_name").GetString());
+        Assert.Empty(bridge.Devnet.Control.GetTasks());
+
+        using var allowed = await bridge.PostAsync("v1/inference_tasks", Support.TestTasks.LlmTask());
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
 }
