@@ -509,13 +509,17 @@ public sealed class TaskStore
     /// A closed task (no Relay task of it still open) holds exactly its charged, unrefunded fees against the spend limit;
     /// the rest of its admission-time worst case (validation members that were not needed, tasks never created) goes back.
     /// </summary>
-    private static async Task ReleaseHeldAsync(DbConnection connection, DbTransaction tx, long clientTaskId, long? keyId, SpendLedger ledger, CancellationToken ct)
+    private async Task ReleaseHeldAsync(DbConnection connection, DbTransaction tx, long clientTaskId, long? keyId, SpendLedger ledger, CancellationToken ct)
     {
-        var fees = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT task_fee FROM inference_tasks WHERE client_task_id = @clientTaskId AND fee_state = 1", new { clientTaskId }, tx, cancellationToken: ct));
-        var kept = fees.Sum(SpendLedger.CeilingGwei);
+        // Locking reads: a refund of one of this task's Relay tasks may commit meanwhile, and MySQL's repeatable read would
+        // otherwise answer from an older snapshot, releasing what the refund already gave back (the key's held amount went
+        // below zero). The row lock orders the two; locking reads see the latest committed values. SQLite has one writer.
+        var forUpdate = _db.Driver == DbDriver.Sqlite ? "" : " FOR UPDATE";
         var held = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT spend_held_gwei FROM client_tasks WHERE id = @clientTaskId", new { clientTaskId }, tx, cancellationToken: ct));
+            "SELECT spend_held_gwei FROM client_tasks WHERE id = @clientTaskId" + forUpdate, new { clientTaskId }, tx, cancellationToken: ct));
+        var fees = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT task_fee FROM inference_tasks WHERE client_task_id = @clientTaskId AND fee_state = 1" + forUpdate, new { clientTaskId }, tx, cancellationToken: ct));
+        var kept = fees.Sum(SpendLedger.CeilingGwei);
         if (held != kept && keyId is not null)
         {
             await connection.ExecuteAsync(new CommandDefinition(
