@@ -449,7 +449,7 @@ public sealed class TaskStore
             ledger.Outcome(task.ApiKeyId, task.CreatedAt, status == ClientTaskStatus.Success);
             if (close)
             {
-                await ReleaseHeldAsync(connection, tx, task.Id, task.ApiKeyId, ledger, ct);
+                await ReleaseHeldAsync(connection, tx, task.Id, ledger, ct);
             }
         }
         await CommitAsync(connection, tx, ledger, ct);
@@ -466,9 +466,7 @@ public sealed class TaskStore
         var ledger = new SpendLedger();
         if (closed > 0)
         {
-            var keyId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT api_key_id FROM client_tasks WHERE id = @id", new { id }, tx, cancellationToken: ct));
-            await ReleaseHeldAsync(connection, tx, id, keyId, ledger, ct);
+            await ReleaseHeldAsync(connection, tx, id, ledger, ct);
         }
         await CommitAsync(connection, tx, ledger, ct);
     }
@@ -509,14 +507,14 @@ public sealed class TaskStore
     /// A closed task (no Relay task of it still open) holds exactly its charged, unrefunded fees against the spend limit;
     /// the rest of its admission-time worst case (validation members that were not needed, tasks never created) goes back.
     /// </summary>
-    private async Task ReleaseHeldAsync(DbConnection connection, DbTransaction tx, long clientTaskId, long? keyId, SpendLedger ledger, CancellationToken ct)
+    private async Task ReleaseHeldAsync(DbConnection connection, DbTransaction tx, long clientTaskId, SpendLedger ledger, CancellationToken ct)
     {
         // Locking reads: a refund of one of this task's Relay tasks may commit meanwhile, and MySQL's repeatable read would
         // otherwise answer from an older snapshot, releasing what the refund already gave back (the key's held amount went
         // below zero). The row lock orders the two; locking reads see the latest committed values. SQLite has one writer.
         var forUpdate = _db.Driver == DbDriver.Sqlite ? "" : " FOR UPDATE";
-        var held = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT spend_held_gwei FROM client_tasks WHERE id = @clientTaskId" + forUpdate, new { clientTaskId }, tx, cancellationToken: ct));
+        var (keyId, held) = await connection.QuerySingleAsync<(long? KeyId, long Held)>(new CommandDefinition(
+            "SELECT api_key_id, spend_held_gwei FROM client_tasks WHERE id = @clientTaskId" + forUpdate, new { clientTaskId }, tx, cancellationToken: ct));
         var fees = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT task_fee FROM inference_tasks WHERE client_task_id = @clientTaskId AND fee_state = 1" + forUpdate, new { clientTaskId }, tx, cancellationToken: ct));
         var kept = fees.Sum(SpendLedger.CeilingGwei);
