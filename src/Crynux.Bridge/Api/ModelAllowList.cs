@@ -21,9 +21,8 @@ public static class ModelAllowList
         {
             return null;
         }
-        foreach (var id in spec.ModelIds.Where(m => m.StartsWith("base:", StringComparison.Ordinal)).Select(m => m["base:".Length..]))
+        foreach (var (id, plain) in spec.BaseModels)
         {
-            var plain = id.Split('+')[0];
             if (!allowed.Any(a => string.Equals(a, id, StringComparison.OrdinalIgnoreCase) || string.Equals(a, plain, StringComparison.OrdinalIgnoreCase)))
             {
                 return new Problem(403, "model", $"This API key may not use the model '{plain}'. Models allowed for it: {string.Join(", ", allowed)}.",

@@ -154,9 +154,8 @@ public sealed class TaskRuns(TaskSubmitter submitter, ClientAuth auth, BridgeOpt
 
     private Problem? NotOffered(TaskSpec spec, string kind)
     {
-        foreach (var id in spec.ModelIds.Where(m => m.StartsWith("base:", StringComparison.Ordinal)).Select(m => m["base:".Length..]))
+        foreach (var (id, plain) in spec.BaseModels)
         {
-            var plain = id.Split('+')[0];
             if (!policy.Allows(plain, id))
             {
                 return ModelProblems.NotOffered(plain) with { Param = kind == ClientTaskKind.Raw ? "task_model_ids" : "model_name" };
