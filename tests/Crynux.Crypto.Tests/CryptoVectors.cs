@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Crynux.Crypto.Tests;
 
-/// <summary>Loads ../shared/vectors/crypto-vectors.json (next to the repository) as test data; the vectors are never regenerated.</summary>
+/// <summary>Loads vectors/crypto-vectors.json (copied next to the tests) as test data; the vectors are never regenerated.</summary>
 public static class CryptoVectors
 {
     private static readonly Lazy<JsonDocument> Document = new(() => JsonDocument.Parse(File.ReadAllBytes(FindFile())));
@@ -28,15 +28,7 @@ public static class CryptoVectors
 
     private static string FindFile()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CrynuxBridge.slnx")))
-            {
-                var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "vectors", "crypto-vectors.json"));
-                return File.Exists(path) ? path : throw new FileNotFoundException("the shared vectors are missing", path);
-            }
-        }
-
-        throw new DirectoryNotFoundException("no CrynuxBridge.slnx above " + AppContext.BaseDirectory);
+        var path = Path.Combine(AppContext.BaseDirectory, "vectors", "crypto-vectors.json");
+        return File.Exists(path) ? path : throw new FileNotFoundException("the crypto vectors are missing from the test output", path);
     }
 }

@@ -30,7 +30,7 @@ test('signature of {"address":…} at 1700000000', () => {
   );
 });
 
-// From shared/vectors/crypto-vectors.json "go_sign_data": the output of the upstream Go SignData (Go 1.19 encoding/json).
+// From tests/Crynux.Crypto.Tests/vectors/crypto-vectors.json "go_sign_data": the output of the upstream Go SignData (Go 1.19 encoding/json).
 const GO_SIGN_DATA = [
   {
     timestamp: 1700000000,
