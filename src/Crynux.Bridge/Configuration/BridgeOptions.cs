@@ -77,10 +77,10 @@ public sealed class AccountOptions
 
 public sealed class RelayOptions
 {
-    /// <summary>Use a 2026 Relay's batch routes (create, status, validate, abort). Off by default: with them on, tasks
-    /// taken over after a restart can wait for the Relay's completion estimate (an open bug, docs/architecture.md).</summary>
+    /// <summary>Use a 2026 Relay's batch routes (create, status, validate, abort) where it serves them; false keeps every
+    /// call on the single routes.</summary>
     [ConfigurationKeyName("batch_routes")]
-    public bool BatchRoutes { get; set; }
+    public bool BatchRoutes { get; set; } = true;
     [ConfigurationKeyName("base_url")]
     public string BaseUrl { get; set; } = "https://relay.crynux.io";
     [ConfigurationKeyName("timeout_seconds")]

@@ -33,7 +33,14 @@ public sealed partial class TaskExecutor
             var created = await _batches.CreateAsync(request, ct);
             _metrics.Stage("create", TimeSpan.FromMilliseconds(NowMs - task.CreatedAt));
             await _store.MarkCreatedAsync(task, created.Sequence, created.SamplingSeed, NowMs, ct, task.IsOriginal ? Vrf(created.SamplingSeed) : null);
-            Replace(members, task, await ReloadAsync(task, ct));
+            var fresh = await ReloadAsync(task, ct);
+            if (created.Status != (int)RelayTaskStatus.Queued)
+            {
+                // A batch create's already_exists: an earlier create (its answer lost, say at a restart) was stored and the
+                // task has moved on since; its events may have passed before this instance watched the commitment.
+                fresh = await LearnAsync(fresh, ct);
+            }
+            Replace(members, task, fresh);
             _open.Touch(task.TaskIdCommitment, NowMs);
             _scheduler.RelayActed();
             return true;

@@ -75,6 +75,7 @@ public sealed partial class TaskExecutor
         var task = await _store.GetClientTaskAsync(clientTaskId, ct);
         if (task is null || task.IsOpen == 0 || task.LeaseOwner != _instanceId)
         {
+            _log.LogDebug("Client task {Id}: not driven here (open {Open}, lease {Owner})", clientTaskId, task?.IsOpen, task?.LeaseOwner);
             Forget(clientTaskId, []);
             return;
         }
@@ -85,14 +86,24 @@ public sealed partial class TaskExecutor
         }
         if (_open.TakeSync(clientTaskId) || _open.TakeDue(clientTaskId, NowMs))
         {
+            _log.LogDebug("Client task {Id}: asking the Relay about its {Count} tasks", clientTaskId, members.Count(m => !m.IsFinished));
             // Taken over, restarted, swept, the Relay was reset, or a task's estimated end came: what the event stream
             // would have told is unknown.
-            for (var i = 0; i < members.Count; i++)
+            try
             {
-                if (!members[i].IsFinished && members[i].Stage >= (int)TaskStage.Created)
+                for (var i = 0; i < members.Count; i++)
                 {
-                    members[i] = await LearnAsync(members[i], ct);
+                    if (!members[i].IsFinished && members[i].Stage >= (int)TaskStage.Created)
+                    {
+                        members[i] = await LearnAsync(members[i], ct);
+                    }
                 }
+            }
+            catch
+            {
+                // (A database error, say.) The pass is retried; the question must be asked again then, not forgotten.
+                _open.RequestSync(clientTaskId);
+                throw;
             }
         }
         // After the sync, so that a task it found started or ended gives its place in the Relay's queue back now.
@@ -103,6 +114,10 @@ public sealed partial class TaskExecutor
         for (var round = 0; round < MaxRounds; round++)
         {
             var steps = TaskDecision.Decide(new TaskSnapshot(task, members, NowMs, _pacer.RetryAt, job, _fineTuneMaxRounds));
+            if (_log.IsEnabled(LogLevel.Debug))
+            {
+                _log.LogDebug("Client task {Id}: {Steps}", task.Id, string.Join(", ", steps.Select(s => s.Member is { } m ? $"{s.Kind} #{m.Id}" : s.Kind.ToString())));
+            }
             var progressed = false;
             foreach (var step in steps)
             {

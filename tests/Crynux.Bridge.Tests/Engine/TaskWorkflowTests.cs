@@ -180,9 +180,7 @@ public sealed class TaskWorkflowTests
     [MemberData(nameof(TestDatabases.All), MemberType = typeof(TestDatabases))]
     public async Task A_bridge_restarted_mid_task_resumes_without_a_second_task_or_fee(string driver)
     {
-        // relay.batch_routes off (the default): with it on, a restarted bridge can miss this task's end (open bug).
-        await using var bridge = await TestBridge.StartAsync(driver, devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour { NeverFinish = true },
-            configure: o => o.Relay.BatchRoutes = false);
+        await using var bridge = await TestBridge.StartAsync(driver, devnet: o => o.DefaultNodeBehaviour = new NodeBehaviour { NeverFinish = true });
         using var response = await bridge.PostAsync("v1/inference_tasks", SdTask(1));
         var id = (await TestBridge.JsonAsync(response)).GetProperty("data").GetProperty("id").GetInt64();
         await WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Any(t => t.SelectedNode.Length > 0));

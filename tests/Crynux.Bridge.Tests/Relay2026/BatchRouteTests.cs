@@ -129,6 +129,62 @@ public sealed class BatchRouteTests
         Assert.Equal(0, member.OutcomeUnknown);
     }
 
+    /// <summary>
+    /// Hands Relay calls on until the first batch create: that one reaches the Relay, and neither its answer nor any later
+    /// call gets through (a bridge frozen, then killed, just after sending it).
+    /// </summary>
+    private sealed class FreezeAfterFirstBatchCreate() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _frozen;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref _frozen) == 1)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            var response = await base.SendAsync(request, cancellationToken);
+            if ((request.RequestUri!.AbsolutePath == "/v1/inference_tasks/batch" && Interlocked.Exchange(ref _frozen, 1) == 0) || Volatile.Read(ref _frozen) == 1)
+            {
+                // (Also an answer that was on its way back when the freeze came, such as an event poll seeing the task start.)
+                response.Dispose();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            return response;
+        }
+    }
+
+    [Fact]
+    public async Task A_create_sent_again_after_a_restart_learns_where_the_relay_task_already_is()
+    {
+        // The bridge stops while its create is in flight: the Relay stored the task (queued: no node yet), the bridge never
+        // heard. Then a node joins and the task runs and is scored while no bridge watches. After the restart the create
+        // goes again and is answered already_exists with the task scored: the bridge must ask where it is (no sweep here).
+        using var freeze = new FreezeAfterFirstBatchCreate();
+        await using var bridge = await TestBridge.StartAsync(devnet: o =>
+        {
+            o.Protocol = 2026;
+            o.Nodes.Clear();
+            o.DefaultNodeBehaviour = new NodeBehaviour { MinExecutionDelay = TimeSpan.FromSeconds(10), MaxExecutionDelay = TimeSpan.FromSeconds(10) };
+        }, configure: o => o.Relay.ReconcileIntervalSeconds = 3600, relayHandler: freeze);
+        var id = await bridge.SubmitRawAsync(TestTasks.LlmTask("created while the bridge went away"));
+        await TestTasks.WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Count == 1);
+        await bridge.StopBridgeAsync();
+        bridge.Devnet.Control.AddNode(new NodeOptions());
+        await TestTasks.WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Any(t => t.Status == Crynux.Devnet.Relay.RelayTaskStatus.Started));
+        bridge.DevnetTime.Advance(TimeSpan.FromSeconds(10));
+        await TestTasks.WaitUntilAsync(() => bridge.Devnet.Control.GetTasks().Any(t => t.Status == Crynux.Devnet.Relay.RelayTaskStatus.ScoreReady));
+
+        using var recorder = new RelayCallRecorder();
+        bridge.RelayHandler = recorder;
+        await bridge.StartBridgeAsync();
+        var task = await bridge.WaitAsync(id);
+        Assert.Equal(ClientTaskStatus.Success, task.Status);
+        Assert.Contains(recorder.Batches, b => b.Path == "/v1/inference_tasks/batch"); // sent again: answered already_exists
+        Assert.Single(bridge.Devnet.Control.GetTasks());
+        Assert.Equal(1, bridge.CountLedger("TaskPayment"));
+    }
+
     /// <summary>Hands every Relay call on, and loses the answer of the first batch validate after the Relay acted on it.</summary>
     private sealed class LoseFirstBatchValidateAnswer() : DelegatingHandler(new SocketsHttpHandler())
     {

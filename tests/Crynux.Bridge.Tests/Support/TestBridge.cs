@@ -56,8 +56,7 @@ public sealed class TestBridge : IAsyncDisposable
             Db = TestDatabases.Create(driver, dataDir),
             Http = new HttpOptions { Host = "127.0.0.1", Port = FreePort() },
             DataDir = new DataDirOptions { InferenceTasks = Path.Combine(dataDir, "results") },
-            // Batch routes on, so that the suite covers them; the restart tests turn them off (relay.batch_routes).
-            Relay = new RelayOptions { EventsPollIntervalMs = 10, ReconcileIntervalSeconds = 60, TimeoutSeconds = 10, BatchRoutes = true },
+            Relay = new RelayOptions { EventsPollIntervalMs = 10, ReconcileIntervalSeconds = 60, TimeoutSeconds = 10 },
             Engine = new EngineOptions { InstanceId = "test-a", LeaseSeconds = 6, Workers = 8 },
             Log = new LogOptions { Level = Environment.GetEnvironmentVariable("CRYNUX_TEST_LOG") ?? "warning", Output = Environment.GetEnvironmentVariable("CRYNUX_TEST_LOGFILE") ?? "" },
             // Fixed fees unless a test asks for auto (tests/…/Fees): most tests count exact default fees and payments.
@@ -217,10 +216,29 @@ public sealed class TestBridge : IAsyncDisposable
         return json.GetProperty("data").GetProperty("id").GetInt64();
     }
 
-    public async Task<ClientTaskRow> WaitAsync(long id, int seconds = 60)
+    /// <summary>Waits for the client task's outcome (on <paramref name="instance"/>, by default this bridge); a timeout describes where it stands.</summary>
+    public async Task<ClientTaskRow> WaitAsync(long id, int seconds = 60, IServiceProvider? instance = null)
     {
+        var services = instance ?? App!.Services;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        return await Service<global::Crynux.Bridge.Engine.TaskSubmitter>().WaitAsync(id, timeout.Token);
+        try
+        {
+            return await services.GetRequiredService<global::Crynux.Bridge.Engine.TaskSubmitter>().WaitAsync(id, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"client task {id} did not finish in {seconds} s: {await DescribeAsync(id, services)}");
+        }
+    }
+
+    /// <summary>The client task's rows and what the Relay holds for each, for a failure message.</summary>
+    public async Task<string> DescribeAsync(long id, IServiceProvider? instance = null)
+    {
+        var store = (instance ?? App!.Services).GetRequiredService<TaskStore>();
+        var task = await store.GetClientTaskAsync(id, CancellationToken.None);
+        var members = await store.GetMembersAsync(id, CancellationToken.None);
+        return $"status {task?.Status} open {task?.IsOpen} lease {task?.LeaseOwner} until {task?.LeaseExpiresAt} (now {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}); " + string.Join("; ", members.Select(m =>
+            $"#{m.Id} stage {m.Stage} status {m.Status} unknown {m.OutcomeUnknown} validate {m.ValidateSent} attempts {m.Attempts} relay {Devnet.Control.GetTask(m.TaskIdCommitment)?.Status} err {m.LastError}"));
     }
 
     public int CountLedger(string kind) => Devnet.Control.GetLedger(Wallet.Address).Count(e => e.Kind.ToString() == kind);

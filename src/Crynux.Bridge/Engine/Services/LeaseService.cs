@@ -53,6 +53,7 @@ public sealed class LeaseService(TaskStore store, OpenTasks open, IEngineSchedul
         _startup = false;
         if (all.Count > 0)
         {
+            log.LogDebug("Leases: claimed {Count} client tasks (first {First})", all.Count, all[0]);
             events.WakeEvents();
         }
         return all;
