@@ -1,11 +1,11 @@
 using System.Numerics;
-using Crynux.Bridge.Api;
 using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Relay;
 using Crynux.Crypto;
 using Crynux.Devnet;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge;
 

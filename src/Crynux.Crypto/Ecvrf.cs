@@ -2,9 +2,6 @@ using System.Security.Cryptography;
 
 namespace Crynux.Crypto;
 
-/// <summary>An ECVRF output: 32-byte beta and 81-byte proof (Gamma 33 ‖ c 16 ‖ s 32).</summary>
-public sealed record VrfProof(byte[] Beta, byte[] Proof);
-
 /// <summary>
 /// ECVRF-SECP256K1-SHA256-TAI as vechain/go-ecvrf @96fa044 implements it (draft-06 layout, suite 0xFE, no trailing
 /// zero separators, 4-point challenge). Not RFC 9381: a stock RFC library will not interoperate.

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Crynux.Bridge.Auth;
-using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Crypto;
 
@@ -133,14 +132,4 @@ public static class ApiKeyEndpoints
         request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding"))
             ? default
             : await JsonBody.ReadObjectAsync(request);
-}
-
-/// <summary>What the API-key routes need, resolved once.</summary>
-public sealed class ApiKeyRuntime(ApiKeyStore keys, ManagementSignatures signatures, TimeProvider time, BridgeOptions options, EthKey wallet)
-{
-    public ApiKeyStore Keys { get; } = keys;
-    public ManagementSignatures Signatures { get; } = signatures;
-    public TimeProvider Time { get; } = time;
-    public ApiOptions Options { get; } = options.Api;
-    public string Root { get; } = wallet.Address;
 }

@@ -3,6 +3,7 @@ using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Crynux.Bridge.Llm;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 

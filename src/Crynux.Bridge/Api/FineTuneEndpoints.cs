@@ -5,6 +5,7 @@ using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Engine.Workflow;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 

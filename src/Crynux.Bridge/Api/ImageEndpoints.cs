@@ -6,6 +6,7 @@ using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Models;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 

@@ -6,6 +6,8 @@ using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Llm;
+using Crynux.Bridge.Pricing;
+using Crynux.Bridge.Models;
 
 namespace Crynux.Bridge.Api;
 

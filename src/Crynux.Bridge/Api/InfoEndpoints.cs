@@ -1,6 +1,7 @@
 using System.Globalization;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Relay;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Crynux.Bridge.Data;
+using Crynux.Bridge.Auth;
 
 namespace Crynux.Bridge.Api;
 

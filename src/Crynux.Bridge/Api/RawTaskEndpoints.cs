@@ -4,6 +4,7 @@ using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Llm;
+using Crynux.Bridge.Auth;
 
 namespace Crynux.Bridge.Api;
 

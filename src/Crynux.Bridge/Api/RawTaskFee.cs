@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Crynux.Bridge.Llm;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 

@@ -5,6 +5,7 @@ using Crynux.Bridge.Auth;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Llm;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 

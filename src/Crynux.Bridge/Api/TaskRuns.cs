@@ -5,6 +5,7 @@ using Crynux.Bridge.Engine;
 using Crynux.Bridge.Models;
 using Crynux.Bridge.Observability;
 using Crynux.Bridge.Pricing;
+using Crynux.Bridge.Auth;
 
 namespace Crynux.Bridge.Api;
 

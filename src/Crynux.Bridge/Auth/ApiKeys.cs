@@ -3,18 +3,6 @@ using System.Text;
 
 namespace Crynux.Bridge.Auth;
 
-public static class Roles
-{
-    public const string Chat = "chat";
-    public const string Image = "image";
-    public const string Admin = "admin";
-
-    public static readonly string[] All = [Chat, Image, Admin];
-
-    /// <summary>admin grants everything; chat the LLM routes; image the image routes.</summary>
-    public static bool Grants(IReadOnlyList<string> held, string required) => held.Contains(Admin) || held.Contains(required);
-}
-
 /// <summary>API key secrets: 32 random bytes, base64url (44 characters); stored only as a SHA-256 hash.</summary>
 public static class ApiKeys
 {

@@ -112,9 +112,3 @@ internal sealed class CliArgs
         }
     }
 }
-
-/// <summary>Wrong words or options: exit code 2 with the message and a pointer to help.</summary>
-internal sealed class UsageException(string message) : Exception(message);
-
-/// <summary>A call that failed (the bridge, the Relay or the database said no): exit code 1.</summary>
-internal sealed class CliFailure(string message) : Exception(message);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
-using Crynux.Bridge.Api;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Cli;
 

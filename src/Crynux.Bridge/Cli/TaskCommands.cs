@@ -150,7 +150,7 @@ internal static class TaskCommands
     private static string Short(string text) => text.Length > 14 ? text[..8] + "…" + text[^4..] : text.Length == 0 ? "-" : text;
 
     private static string Fee(string wei) =>
-        System.Numerics.BigInteger.TryParse(wei, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? Api.Fees.WeiToCnx(v) : wei;
+        System.Numerics.BigInteger.TryParse(wei, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? Pricing.Fees.WeiToCnx(v) : wei;
 
     private static async Task WriteTableAsync(TextWriter output, string[] header, List<string[]> rows)
     {

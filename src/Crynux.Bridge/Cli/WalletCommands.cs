@@ -1,7 +1,7 @@
-using Crynux.Bridge.Api;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Observability;
 using Crynux.Bridge.Relay;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Cli;
 

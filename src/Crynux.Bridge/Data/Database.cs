@@ -7,13 +7,6 @@ using Npgsql;
 
 namespace Crynux.Bridge.Data;
 
-public enum DbDriver
-{
-    Sqlite,
-    MySql,
-    Postgres,
-}
-
 /// <summary>Opens connections to the configured database and knows the few SQL differences between the three.</summary>
 public sealed class Database
 {
@@ -184,24 +177,6 @@ public sealed class Database
             {
                 // Created by another instance in the meantime.
             }
-        }
-    }
-}
-
-/// <summary>An open connection for writing; disposing it closes the connection and gives the write turn back.</summary>
-public sealed class WriteConnection(DbConnection connection, SemaphoreSlim? gate) : IAsyncDisposable
-{
-    public DbConnection Connection { get; } = connection;
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await Connection.DisposeAsync();
-        }
-        finally
-        {
-            gate?.Release();
         }
     }
 }

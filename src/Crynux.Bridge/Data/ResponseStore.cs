@@ -2,22 +2,6 @@ using Dapper;
 
 namespace Crynux.Bridge.Data;
 
-/// <summary>A stored Responses API object. Body is the response JSON; Conversation the chat messages JSON it ends.</summary>
-public sealed class ResponseRow
-{
-    public string Id { get; set; } = "";
-    public long ApiKeyId { get; set; }
-    public long? ClientTaskId { get; set; }
-    public string Status { get; set; } = "";
-    public string Body { get; set; } = "";
-    public string? Conversation { get; set; }
-    public long CreatedAt { get; set; }
-    public long ExpiresAt { get; set; }
-
-    /// <summary>While in progress: the request body and the conversation it continues (JSON), to finish it after a restart.</summary>
-    public string? Request { get; set; }
-}
-
 /// <summary>
 /// Responses the bridge made, per API key, for GET/DELETE /v1/responses/{id} and previous_response_id. Rows past their
 /// expiry (the result retention) are invisible and removed now and then by the writes.

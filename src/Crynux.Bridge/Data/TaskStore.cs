@@ -637,29 +637,3 @@ public sealed class TaskStore
 
     internal static string Truncate(string text) => text.Length <= 3900 ? text : text[..3900];
 }
-
-/// <summary>
-/// A client task to admit with its Relay tasks; <paramref name="ReserveKeyId"/> is the API key to spend one use of (and
-/// the task's <see cref="ClientTaskRow.SpendHeldGwei"/> of its spend limit).
-/// </summary>
-public sealed record NewClientTask(ClientTaskRow Task, IReadOnlyList<InferenceTaskRow> Members, long? ReserveKeyId);
-
-/// <summary>Optional fields that come with a status change.</summary>
-public sealed record TaskUpdate(string? SelectedNode = null, int? AbortReason = null, int? TaskError = null, string? LastError = null, bool ValidateSent = false,
-    string? Score = null)
-{
-    public static TaskUpdate None { get; } = new();
-}
-
-/// <summary>What a GET of a task told about it, in the bridge's terms.</summary>
-public sealed record RelayFacts(long Sequence, string SamplingSeed, string Score, InferenceStatus Status, TaskUpdate Update);
-
-/// <summary>Decimals, because SUM is DECIMAL on MySQL and NUMERIC on PostgreSQL.</summary>
-public sealed class TaskCounts
-{
-    public decimal Total { get; set; }
-    public decimal Success { get; set; }
-    public decimal Failed { get; set; }
-    public decimal Running { get; set; }
-    public decimal SuccessMs { get; set; }
-}

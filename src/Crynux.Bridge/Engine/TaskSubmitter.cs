@@ -8,34 +8,6 @@ using Crynux.Crypto;
 
 namespace Crynux.Bridge.Engine;
 
-/// <summary>What to run on the network for one client request.</summary>
-public sealed record TaskSpec(
-    TaskType Type, string TaskArgs, IReadOnlyList<string> ModelIds, long MinVram, string RequiredGpu, long RequiredGpuVram,
-    long TaskSize, string TaskVersion, BigInteger FeeWei, long Timeout = 0, int RepeatNum = 1)
-{
-    /// <summary>The base models of <see cref="ModelIds"/> ("base:" taken off): as given, and without their "+variant".</summary>
-    public IEnumerable<(string Id, string Plain)> BaseModels => ModelIds
-        .Where(m => m.StartsWith("base:", StringComparison.Ordinal))
-        .Select(m => m["base:".Length..])
-        .Select(id => (id, id.Split('+')[0]));
-}
-
-/// <param name="IdempotencyKey">Not seen before for this API key (the caller looked it up); a concurrent twin is answered Replayed.</param>
-public sealed record SubmitRequest(string ClientId, long? ApiKeyId, string Kind, TaskSpec Spec, string? IdempotencyKey = null,
-    bool ReserveUse = true, string? Meta = null);
-
-public enum Admission
-{
-    Admitted,
-    /// <summary>The Idempotency-Key was seen before: the first request's task is returned and nothing is spent.</summary>
-    Replayed,
-    QuotaExceeded,
-    /// <summary>The task's worst-case cost would pass the key's spend limit; nothing was admitted.</summary>
-    SpendLimitExceeded,
-}
-
-public sealed record SubmitResult(Admission Admission, ClientTaskRow? Task);
-
 /// <summary>The service API the client endpoints use: admit a task (reserving a use atomically), then wait for its outcome.</summary>
 public sealed class TaskSubmitter
 {

@@ -5,20 +5,6 @@ using System.Text.Json;
 
 namespace Crynux.Bridge.Llm;
 
-/// <summary>A validated chat message. Content is Text, or Parts, or neither (an assistant message with tool calls).</summary>
-internal sealed record ChatMessage(
-    string Role, string? Text, IReadOnlyList<ContentPart>? Parts, string? ToolCallId, IReadOnlyList<HistoryToolCall> ToolCalls);
-
-/// <summary>A gpt-task content block: Type "text" (Value is the text) or "image" (Value is the base64 data).</summary>
-internal sealed record ContentPart(string Type, string Value);
-
-/// <summary>An earlier assistant tool call. Arguments is JSON text of an object, sent as an object unless AsString.</summary>
-internal sealed record HistoryToolCall(string Id, string Name, string Arguments, bool AsString);
-
-internal sealed record GenerationSettings(
-    int MaxNewTokens, IReadOnlyList<string> Stop, bool? DoSample, double? Temperature, int? TopK, double? TopP, double? MinP,
-    double? RepetitionPenalty, int N);
-
 /// <summary>
 /// Writes gpt-task task_args (keys in the order of the upstream bridge's struct). Relaxed escaping is fine: the Relay
 /// re-canonicalises the JSON and the bridge signs its own canonical form.

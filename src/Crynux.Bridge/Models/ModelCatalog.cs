@@ -1,4 +1,3 @@
-using Crynux.Bridge.Api;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Relay;
 

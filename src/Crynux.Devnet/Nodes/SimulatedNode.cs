@@ -159,15 +159,3 @@ internal sealed class SimulatedNode
         _logger.LogWarning("Node {Node} failed to {Step} task {Commitment}: {Error}", Address, step, commitment, e.Message);
     }
 }
-
-/// <summary>The devnet-wide default node behaviour, changeable at run time.</summary>
-internal sealed class NodeBehaviourSource(NodeBehaviour initial)
-{
-    private NodeBehaviour _current = initial;
-
-    public NodeBehaviour Current
-    {
-        get => Volatile.Read(ref _current);
-        set => Volatile.Write(ref _current, value);
-    }
-}

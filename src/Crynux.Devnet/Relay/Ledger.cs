@@ -2,34 +2,6 @@ using System.Numerics;
 
 namespace Crynux.Devnet.Relay;
 
-public enum LedgerKind
-{
-    /// <summary>Devnet admin deposit.</summary>
-    Fund,
-
-    /// <summary>Task fee charged from the creator at create.</summary>
-    TaskPayment,
-
-    /// <summary>Full fee returned to the creator.</summary>
-    TaskRefund,
-
-    /// <summary>Node share of a paid task.</summary>
-    TaskIncome,
-
-    /// <summary>DAO share of a paid task.</summary>
-    DaoIncome,
-}
-
-/// <summary>One balance movement. <see cref="Amount"/> is signed (negative = debit).</summary>
-public sealed record LedgerEntry(
-    long Id,
-    DateTimeOffset Time,
-    string Address,
-    LedgerKind Kind,
-    BigInteger Amount,
-    BigInteger BalanceAfter,
-    string? TaskIdCommitment);
-
 /// <summary>Relay accounts in wei. Not thread-safe: used under <see cref="RelayCore"/>'s lock.</summary>
 internal sealed class Ledger
 {

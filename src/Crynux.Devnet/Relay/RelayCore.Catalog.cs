@@ -2,12 +2,6 @@ using System.Numerics;
 
 namespace Crynux.Devnet.Relay;
 
-/// <summary>A /v2/loaded-models row.</summary>
-internal sealed record LoadedModel(string ModelId, string ModelType, ulong MinVram, int InMemoryNodeCount, int OnDiskNodeCount);
-
-/// <summary>The /v2/tasks/queued/priority snapshot: priorities in wei (null when the queue was empty).</summary>
-internal sealed record QueuedPrioritySnapshot(DateTimeOffset AsOf, int Count, BigInteger? Highest, BigInteger? Median, BigInteger? Lowest);
-
 /// <summary>The 2026 catalog views computed from the devnet's state: loaded models and the queue-priority snapshot.</summary>
 internal sealed partial class RelayCore
 {

@@ -72,22 +72,3 @@ public sealed record TaskSnapshot
         EstimatedCompletionTime = t.EstimatedCompletionTime,
     };
 }
-
-/// <summary>A read-only copy of a node as the Relay knows it.</summary>
-public sealed record NodeSnapshot(
-    string Address,
-    NodeStatus Status,
-    string GpuName,
-    ulong GpuVram,
-    ulong QosScore,
-    string Version,
-    IReadOnlyList<string> InUseModelIds,
-    IReadOnlyList<string> ModelIds,
-    string CurrentTask)
-{
-    internal static NodeSnapshot From(NodeRecord n) =>
-        new(n.Address, n.Status, n.GpuName, n.GpuVram, n.QosScore, n.Version, [.. n.InUseModelIds], [.. n.ModelIds], n.CurrentTask);
-}
-
-/// <summary>What a node is told after a status change that concerns it.</summary>
-internal sealed record NodeNotice(string NodeAddress, string Commitment, RelayTaskStatus Status);

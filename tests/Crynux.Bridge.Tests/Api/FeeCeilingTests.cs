@@ -4,6 +4,7 @@ using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Tests.Support;
 using static Crynux.Bridge.Tests.Support.TestTasks;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Tests.Api;
 

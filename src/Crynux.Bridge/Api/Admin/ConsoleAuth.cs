@@ -1,4 +1,5 @@
 using Crynux.Bridge.Configuration;
+using Crynux.Bridge.Auth;
 
 namespace Crynux.Bridge.Api.Admin;
 

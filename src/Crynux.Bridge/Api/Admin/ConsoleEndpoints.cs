@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Relay;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api.Admin;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Crynux.Bridge.Configuration;
+using Crynux.Bridge.Auth;
 
 namespace Crynux.Bridge.Api.Admin;
 

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+// Shapes of the admin task traces and the console API for /openapi.json (the routes write JSON nodes; these document them).
+#pragma warning disable CA1812 // instantiated only by the OpenAPI generator's reflection
+namespace Crynux.Bridge.Api.Schemas;
+
+public sealed record ConsoleTaskPage(
+    [property: JsonPropertyName("tasks")] ConsoleTask[] Tasks,
+    [property: JsonPropertyName("limit")] int Limit,
+    [property: JsonPropertyName("offset")] int Offset,
+    [property: JsonPropertyName("has_more")] bool HasMore);

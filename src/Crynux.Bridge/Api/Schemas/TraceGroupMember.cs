@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+// Shapes of the admin task traces and the console API for /openapi.json (the routes write JSON nodes; these document them).
+#pragma warning disable CA1812 // instantiated only by the OpenAPI generator's reflection
+namespace Crynux.Bridge.Api.Schemas;
+
+public sealed record TraceGroupMember(
+    [property: JsonPropertyName("local_id")] long LocalId,
+    [property: JsonPropertyName("task_id_commitment")] string TaskIdCommitment,
+    [property: JsonPropertyName("role")] string Role,
+    [property: JsonPropertyName("status")] string Status);

@@ -1,0 +1,8 @@
+namespace Crynux.Bridge.Data;
+
+public enum DbDriver
+{
+    Sqlite,
+    MySql,
+    Postgres,
+}

@@ -1,0 +1,18 @@
+namespace Crynux.Devnet.Relay;
+
+/// <summary>Task status values exactly as the Relay numbers them (docs/protocol.md §4.1).</summary>
+public enum RelayTaskStatus
+{
+    Queued = 0,
+    Started = 1,
+    ParametersUploaded = 2,
+    ErrorReported = 3,
+    ScoreReady = 4,
+    Validated = 5,
+    GroupValidated = 6,
+    EndInvalidated = 7,
+    EndSuccess = 8,
+    EndAborted = 9,
+    EndGroupRefund = 10,
+    EndGroupSuccess = 11,
+}
