@@ -65,6 +65,7 @@ internal sealed class RelayBatches
                 Sequence = item.Sequence,
                 SamplingSeed = item.SamplingSeed,
                 Status = item.Status,
+                AlreadyStored = item.Outcome == BatchCreateItem.AlreadyExists,
             },
             BatchCreateItem.CommitmentConflict =>
                 throw new RelayException(RelayErrorKind.Rejected, 200, "task_id_commitment", "commitment_conflict: the commitment exists with other input"),

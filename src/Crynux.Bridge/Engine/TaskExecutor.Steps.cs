@@ -34,7 +34,7 @@ public sealed partial class TaskExecutor
             _metrics.Stage("create", TimeSpan.FromMilliseconds(NowMs - task.CreatedAt));
             await _store.MarkCreatedAsync(task, created.Sequence, created.SamplingSeed, NowMs, ct, task.IsOriginal ? Vrf(created.SamplingSeed) : null);
             var fresh = await ReloadAsync(task, ct);
-            if (created.Status != (int)RelayTaskStatus.Queued)
+            if (created.AlreadyStored && created.Status != (int)RelayTaskStatus.Queued)
             {
                 // A batch create's already_exists: an earlier create (its answer lost, say at a restart) was stored and the
                 // task has moved on since; its events may have passed before this instance watched the commitment.

@@ -26,4 +26,7 @@ public sealed class RelayTask
     [JsonPropertyName("score")] public string Score { get; set; } = "";
     [JsonPropertyName("qos_score")] public long QosScore { get; set; }
     [JsonPropertyName("selected_node")] public string SelectedNode { get; set; } = "";
+
+    /// <summary>A batch create's already_exists: an earlier create of this commitment was stored (not a Relay field).</summary>
+    [JsonIgnore] public bool AlreadyStored { get; init; }
 }

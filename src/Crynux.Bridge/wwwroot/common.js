@@ -45,6 +45,8 @@ export function describeError(status, body) {
       const d = body.data;
       return prefix + `invalid ${d.field_name || 'input'}: ${d.message || 'validation error'}`;
     }
+    // The native envelope of any other error ("unauthorized", "not_found", "conflict", …) says what happened in data.message.
+    if (body.data && typeof body.data.message === 'string' && body.data.message) return prefix + body.data.message;
     if (typeof body.message === 'string' && body.message) return prefix + body.message;
     if (typeof body.text === 'string' && body.text) return prefix + body.text.slice(0, 500);
   }

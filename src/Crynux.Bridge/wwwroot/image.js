@@ -1,4 +1,5 @@
-// Image page: one OpenAI-style image generation request, results shown as data: URLs.
+// Image page: the Generate / Fine-tune tabs (fine-tuning is finetune.js), and one OpenAI-style image generation
+// request whose results are shown as data: URLs.
 import { bindApiKeyInput, describeError, describeFetchFailure, formatElapsed, readBody, saveApiKey, showError } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -6,6 +7,27 @@ const form = $('image-form');
 const errorBox = $('error');
 const grid = $('images');
 bindApiKeyInput($('api-key'));
+
+// Tabs: the fine-tune tab is also reachable as image.html#fine-tune (a link or a reload keeps it open).
+const tabs = [{ tab: $('tab-generate'), panel: $('panel-generate'), hash: '' }, { tab: $('tab-finetune'), panel: $('panel-finetune'), hash: '#fine-tune' }];
+function selectTab(index, focus) {
+  tabs.forEach((t, i) => {
+    const selected = i === index;
+    t.tab.setAttribute('aria-selected', String(selected));
+    t.tab.tabIndex = selected ? 0 : -1;
+    t.panel.classList.toggle('hidden', !selected);
+  });
+  if (focus) tabs[index].tab.focus();
+  if (location.hash !== tabs[index].hash) history.replaceState(null, '', tabs[index].hash || location.pathname + location.search);
+}
+tabs.forEach((t, i) => {
+  t.tab.addEventListener('click', () => selectTab(i, false));
+  t.tab.addEventListener('keydown', (ev) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[ev.key];
+    if (step) { ev.preventDefault(); selectTab((i + step + tabs.length) % tabs.length, true); }
+  });
+});
+selectTab(Math.max(0, tabs.findIndex((t) => t.hash && t.hash === location.hash)), false);
 
 let controller = null;
 

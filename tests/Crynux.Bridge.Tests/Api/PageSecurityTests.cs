@@ -19,7 +19,7 @@ public sealed partial class PageSecurityTests
     public async Task Every_page_and_its_scripts_are_sent_with_a_strict_csp_nosniff_no_framing_and_no_referrer()
     {
         await using var bridge = await TestBridge.StartAsync(configure: o => o.Api.PublicBaseUrl = "https://bridge.example.com/base/");
-        foreach (var file in Pages.Concat(["access-token.js", "common.js", "site.css", "lib/crynux-crypto.js"]))
+        foreach (var file in Pages.Concat(["access-token.js", "image.js", "finetune.js", "common.js", "site.css", "lib/crynux-crypto.js"]))
         {
             using var response = await bridge.Http.GetAsync(new Uri(bridge.BaseUrl, "static/" + file), Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

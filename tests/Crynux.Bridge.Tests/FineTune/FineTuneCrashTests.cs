@@ -41,7 +41,7 @@ public sealed class FineTuneCrashTests
             [
                 $"--relay:base_url={relay}", "--db:driver=sqlite", $"--db:connection={dbFile}",
                 $"--data_dir:inference_tasks={Path.Combine(dir, "results")}", "--http:host=127.0.0.1", $"--http:port={port}",
-                "--engine:instance_id=ft-crash", "--log:level=warning",
+                "--engine:instance_id=ft-crash", "--log:level=debug",
             ];
             var baseUrl = new Uri($"http://127.0.0.1:{port}/");
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(90) };
@@ -66,13 +66,16 @@ public sealed class FineTuneCrashTests
             }
             await WaitAsync(async () => (await store.GetMembersAsync(job.Id, Ct)).Any(m => m.State == InferenceStatus.ResultDownloaded));
             await first.KillAsync();
+            var killedOutput = first.Output;
             await first.DisposeAsync();
             var atKill = await store.GetMembersAsync(job.Id, Ct);
             Assert.True(atKill.Count(m => m.IsOriginal) <= 2, "no more than the next round can have been written");
 
             await using var second = ChildProcess.Start("Crynux.Bridge", dir, environment, args);
             await second.WaitForAsync("listening on", TimeSpan.FromSeconds(60));
-            await WaitAsync(async () => (await store.GetClientTaskAsync(job.Id, Ct))!.Status != ClientTaskStatus.Running, seconds: 90);
+            await WaitAsync(async () => (await store.GetClientTaskAsync(job.Id, Ct))!.Status != ClientTaskStatus.Running, seconds: 90,
+                describe: async () => string.Join("; ", (await store.GetMembersAsync(job.Id, Ct)).Select(m => $"#{m.Id} stage {m.Stage} status {m.Status} unknown {m.OutcomeUnknown} err {m.LastError}"))
+                    + "\n--- devnet:\n" + devnet.Output + "\n--- killed bridge:\n" + killedOutput + "\n--- restarted bridge:\n" + second.Output);
             Assert.Equal(ClientTaskStatus.Success, (await store.GetClientTaskAsync(job.Id, Ct))!.Status);
 
             var rows = await store.GetMembersAsync(job.Id, Ct);
@@ -91,12 +94,15 @@ public sealed class FineTuneCrashTests
         }
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, int seconds = 60)
+    private static async Task WaitAsync(Func<Task<bool>> condition, int seconds = 60, Func<Task<string>>? describe = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not come true in time");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail("the condition did not come true in time" + (describe is null ? "" : ": " + await describe()));
+            }
             await Task.Delay(20, Ct);
         }
     }

@@ -13,9 +13,6 @@ namespace Crynux.Bridge.Tests.Ops;
 /// </summary>
 public sealed class BrowserTests : IAsyncLifetime
 {
-    private const string Chromium = DebianChromium.Executable;
-    private static readonly string Screenshots = Repository.PathOf("artifacts/test-results/screenshots");
-
     private TestBridge _bridge = null!;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -36,19 +33,7 @@ public sealed class BrowserTests : IAsyncLifetime
         await _bridge.DisposeAsync();
     }
 
-    private IBrowser Browser()
-    {
-        if (_browser is null)
-        {
-            var reason = $"{Chromium} is not installed (apt-get install chromium; .ci/run installs it)";
-            if (Environment.GetEnvironmentVariable("CI") == "true")
-            {
-                Assert.Fail(reason);
-            }
-            Assert.Skip(reason);
-        }
-        return _browser!;
-    }
+    private IBrowser Browser() => DebianChromium.Require(_browser);
 
     /// <summary>
     /// Clicks a link and waits until the next page's document is there (not its "load" event). On two loaded cores a click
@@ -69,16 +54,12 @@ public sealed class BrowserTests : IAsyncLifetime
         }
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Screenshots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
-    }
+    private static Task ScreenshotAsync(IPage page, string name) => DebianChromium.ScreenshotAsync(page, name);
 
     [Fact]
     public void The_pages_and_their_signing_bundle_are_in_the_output()
     {
-        foreach (var file in new[] { "access-token.html", "access-token.js", "image.html", "chat.html", "api_docs.html", "common.js", "site.css", "lib/crynux-crypto.js" })
+        foreach (var file in new[] { "access-token.html", "access-token.js", "image.html", "image.js", "finetune.js", "chat.html", "api_docs.html", "common.js", "site.css", "lib/crynux-crypto.js" })
         {
             Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot", file)), $"wwwroot/{file} is missing from the test output");
         }
