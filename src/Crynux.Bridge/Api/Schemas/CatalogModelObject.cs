@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 
-// Shapes of the model catalog routes for /openapi.json (see OpenApiSchemas.cs).
+// Shapes of the model catalog routes for /openapi.json (the other shapes are in this folder).
 #pragma warning disable CA1812 // instantiated only by the OpenAPI generator's reflection
 namespace Crynux.Bridge.Api.Schemas;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 
-// Shapes of today's raw-task contract for /openapi.json (not used to bind requests; see OpenApiSchemas.cs).
+// Shapes of today's raw-task contract for /openapi.json (not used to bind requests).
 #pragma warning disable CA1812 // instantiated only by the OpenAPI generator's reflection
 namespace Crynux.Bridge.Api.Schemas;
 
