@@ -2,10 +2,10 @@ using System.Numerics;
 using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
+using Crynux.Bridge.Pricing;
 using Crynux.Bridge.Relay;
 using Crynux.Crypto;
 using Crynux.Devnet;
-using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge;
 

@@ -6,8 +6,8 @@ using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Llm;
-using Crynux.Bridge.Pricing;
 using Crynux.Bridge.Models;
+using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Api;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Crynux.Bridge.Data;
-using Crynux.Bridge.Relay;
 using Crynux.Bridge.Pricing;
+using Crynux.Bridge.Relay;
 
 namespace Crynux.Bridge.Api;
 

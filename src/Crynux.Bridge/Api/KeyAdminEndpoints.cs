@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Crynux.Bridge.Data;
 using Crynux.Bridge.Auth;
+using Crynux.Bridge.Data;
 
 namespace Crynux.Bridge.Api;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Llm;
-using Crynux.Bridge.Auth;
 
 namespace Crynux.Bridge.Api;
 

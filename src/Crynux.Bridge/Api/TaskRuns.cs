@@ -1,11 +1,11 @@
 using System.Globalization;
+using Crynux.Bridge.Auth;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Engine;
 using Crynux.Bridge.Models;
 using Crynux.Bridge.Observability;
 using Crynux.Bridge.Pricing;
-using Crynux.Bridge.Auth;
 
 namespace Crynux.Bridge.Api;
 

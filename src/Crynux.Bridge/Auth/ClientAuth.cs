@@ -1,7 +1,7 @@
 using System.Globalization;
+using Crynux.Bridge.Api;
 using Crynux.Bridge.Data;
 using Crynux.Bridge.Observability;
-using Crynux.Bridge.Api;
 
 namespace Crynux.Bridge.Auth;
 

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Crynux.Bridge.Api;
 using Crynux.Bridge.Data;
 using Crynux.Crypto;
-using Crynux.Bridge.Api;
 
 namespace Crynux.Bridge.Auth;
 

@@ -1,7 +1,7 @@
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Observability;
-using Crynux.Bridge.Relay;
 using Crynux.Bridge.Pricing;
+using Crynux.Bridge.Relay;
 
 namespace Crynux.Bridge.Cli;
 

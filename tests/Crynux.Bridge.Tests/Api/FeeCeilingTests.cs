@@ -2,9 +2,9 @@ using System.Net;
 using Crynux.Bridge.Api;
 using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Data;
+using Crynux.Bridge.Pricing;
 using Crynux.Bridge.Tests.Support;
 using static Crynux.Bridge.Tests.Support.TestTasks;
-using Crynux.Bridge.Pricing;
 
 namespace Crynux.Bridge.Tests.Api;
 

@@ -22,11 +22,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null)
-        {
-            await _browser.CloseAsync();
-        }
-        _playwright?.Dispose();
+        await DebianChromium.CloseAsync(_playwright, _browser);
     }
 
     private async Task<(IBrowserContext Context, IPage Page, List<string> Problems)> OpenAsync()

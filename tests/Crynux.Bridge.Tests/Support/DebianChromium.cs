@@ -37,6 +37,16 @@ internal static class DebianChromium
         return (playwright, browser);
     }
 
+    /// <summary>Closes what <see cref="LaunchAsync"/> started (either may be null when Chromium was not there).</summary>
+    public static async Task CloseAsync(IPlaywright? playwright, IBrowser? browser)
+    {
+        if (browser is not null)
+        {
+            await browser.CloseAsync();
+        }
+        playwright?.Dispose();
+    }
+
     /// <summary>The launched browser; without one the test skips, or fails under CI (where Chromium must be there).</summary>
     public static IBrowser Require(IBrowser? browser)
     {

@@ -1,5 +1,5 @@
-using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Auth;
+using Crynux.Bridge.Configuration;
 
 namespace Crynux.Bridge.Api.Admin;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using Crynux.Bridge.Data;
-using Crynux.Bridge.Relay;
 using Crynux.Bridge.Pricing;
+using Crynux.Bridge.Relay;
 
 namespace Crynux.Bridge.Api.Admin;
 

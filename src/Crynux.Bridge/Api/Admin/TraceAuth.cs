@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Crynux.Bridge.Configuration;
 using Crynux.Bridge.Auth;
+using Crynux.Bridge.Configuration;
 
 namespace Crynux.Bridge.Api.Admin;
 

@@ -77,11 +77,7 @@ public sealed class KeyPageBrowserTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null)
-        {
-            await _browser.CloseAsync();
-        }
-        _playwright?.Dispose();
+        await DebianChromium.CloseAsync(_playwright, _browser);
         await _bridge.DisposeAsync();
     }
 
