@@ -38,6 +38,8 @@ public sealed partial class TaskExecutor
             {
                 // A batch create's already_exists: an earlier create (its answer lost, say at a restart) was stored and the
                 // task has moved on since; its events may have passed before this instance watched the commitment.
+                // The next pass asks about the whole client task as well, and a retried one should this read fail.
+                _open.RequestSync(task.ClientTaskId);
                 fresh = await LearnAsync(fresh, ct);
             }
             Replace(members, task, fresh);
