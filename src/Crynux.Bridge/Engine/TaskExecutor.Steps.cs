@@ -33,16 +33,15 @@ public sealed partial class TaskExecutor
             var created = await _batches.CreateAsync(request, ct);
             _metrics.Stage("create", TimeSpan.FromMilliseconds(NowMs - task.CreatedAt));
             await _store.MarkCreatedAsync(task, created.Sequence, created.SamplingSeed, NowMs, ct, task.IsOriginal ? Vrf(created.SamplingSeed) : null);
-            var fresh = await ReloadAsync(task, ct);
+            Replace(members, task, await ReloadAsync(task, ct));
             if (created.AlreadyStored && created.Status != (int)RelayTaskStatus.Queued)
             {
                 // A batch create's already_exists: an earlier create (its answer lost, say at a restart) was stored and the
-                // task has moved on since; its events may have passed before this instance watched the commitment.
-                // The next pass asks about the whole client task as well, and a retried one should this read fail.
+                // task has moved on since; its events may have passed before this instance watched the commitment. The
+                // next pass asks the Relay, as after a lease claim.
                 _open.RequestSync(task.ClientTaskId);
-                fresh = await LearnAsync(fresh, ct);
+                _scheduler.Drive(task.ClientTaskId);
             }
-            Replace(members, task, fresh);
             _open.Touch(task.TaskIdCommitment, NowMs);
             _scheduler.RelayActed();
             return true;
